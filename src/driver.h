@@ -1,0 +1,81 @@
+/* driver.h - what every database engine provides, behind one versioned table of functions
+ * (in the manner of sqlite3_vfs).  The runner speaks to engines only through this table;
+ * a driver knows nothing about revisions, only how to run SQL and report errors precisely. */
+#ifndef STRATA_DRIVER_H
+#define STRATA_DRIVER_H
+
+#include "buf.h"
+#include "error.h"
+#include "url.h"
+#include "util.h"
+
+#define ST_DRIVER_VERSION 1
+
+/* Capabilities. */
+#define ST_CAP_TRANSACTIONAL_DDL 0x1 /* DDL rolls back with the transaction */
+#define ST_CAP_ADVISORY_LOCK 0x2     /* lock() holds a lock for the whole session */
+#define ST_CAP_OFFLINE 0x4           /* prints SQL instead of running it */
+
+typedef struct st_conn st_conn; /* each driver defines its own */
+
+typedef struct st_connect_opts {
+	long lock_timeout_ms;  /* how long to wait for locks (SQLite: busy timeout) */
+	int readonly;          /* do not create anything (SQLite: do not create the file) */
+	struct sqlite3 *sqlite_handle; /* the application's own connection, or NULL */
+	void (*sql_fn)(void *ctx, const char *sql); /* offline output */
+	void *sql_ctx;
+	int offline_dialect;   /* offline: ST_URL_SQLITE or ST_URL_POSTGRES */
+} st_connect_opts;
+
+/* Where a script's text came from, for error positions. */
+typedef struct st_srcpos {
+	const char *file;
+	int line; /* line of the file where the text starts */
+} st_srcpos;
+
+typedef struct st_driver {
+	int version;        /* ST_DRIVER_VERSION */
+	const char *name;   /* "sqlite", "postgresql", "offline" */
+	unsigned caps;
+	/* Types for strata's own tables. */
+	const char *history_id_ddl;   /* auto-numbered primary key column type */
+	const char *timestamp_type;
+
+	int (*connect)(st_err *err, st_conn **out, const st_url *url, const st_connect_opts *o);
+	void (*close)(st_conn *c);
+	/* Run a script section (many statements).  Errors carry the file, line and column of the
+	 * failing statement and the database's message. */
+	int (*exec_script)(st_err *err, st_conn *c, const char *sql, size_t len,
+			   const st_srcpos *pos);
+	/* Run one of strata's own statements. */
+	int (*exec)(st_err *err, st_conn *c, const char *sql);
+	/* Append the first column of every row of a query to out. */
+	int (*query_column)(st_err *err, st_conn *c, const char *sql, st_strvec *out);
+	/* Begin a transaction that holds the write lock from its start (SQLite: IMMEDIATE). */
+	int (*begin)(st_err *err, st_conn *c);
+	int (*commit)(st_err *err, st_conn *c);
+	int (*rollback)(st_err *err, st_conn *c);
+	/* Whether schema.table exists (schema NULL: the default). */
+	int (*table_exists)(st_err *err, st_conn *c, const char *schema, const char *table,
+			    int *exists);
+	/* Session lock for the whole run (engines with ST_CAP_ADVISORY_LOCK). */
+	int (*lock)(st_err *err, st_conn *c, const char *key, long timeout_ms,
+		    volatile int *interrupted);
+	int (*unlock)(st_err *err, st_conn *c, const char *key);
+	/* Cancel what runs now.  Must be async-signal-safe. */
+	void (*interrupt)(st_conn *c);
+} st_driver;
+
+extern const st_driver st_driver_sqlite;
+extern const st_driver st_driver_offline;
+#ifdef STRATA_WITH_PG
+extern const st_driver st_driver_pg;
+#endif
+
+/* The driver for a URL kind, or NULL when this build lacks it. */
+const st_driver *st_driver_for(st_url_kind kind);
+
+/* Turn a byte offset in a script into line and column, counting from pos->line. */
+void st_offset_to_linecol(const char *sql, size_t offset, int first_line, int *line, int *col);
+
+#endif

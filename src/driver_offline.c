@@ -1,0 +1,124 @@
+/* driver_offline.c - offline (--sql) mode: instead of running statements, print them, as
+ * Alembic's offline mode does, so a DBA can review or apply the script by hand. */
+#include "driver.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct st_conn {
+	void (*sql_fn)(void *ctx, const char *sql);
+	void *ctx;
+};
+
+static void emit(st_conn *c, const char *s)
+{
+	c->sql_fn(c->ctx, s);
+}
+
+static int off_connect(st_err *err, st_conn **out, const st_url *url, const st_connect_opts *o)
+{
+	st_conn *c = calloc(1, sizeof(*c));
+
+	(void)url;
+	if (!c)
+		return st_err_oom(err);
+	c->sql_fn = o->sql_fn;
+	c->ctx = o->sql_ctx;
+	*out = c;
+	return 0;
+}
+
+static void off_close(st_conn *c)
+{
+	free(c);
+}
+
+static int off_exec_script(st_err *err, st_conn *c, const char *sql, size_t len,
+			   const st_srcpos *pos)
+{
+	st_buf b = ST_BUF_INIT;
+
+	(void)pos;
+	/* Trim blank lines at both ends; keep the text otherwise byte for byte. */
+	while (len && (*sql == '\n' || *sql == '\r'))
+		sql++, len--;
+	while (len && (sql[len - 1] == '\n' || sql[len - 1] == '\r' || sql[len - 1] == ' ' ||
+		       sql[len - 1] == '\t'))
+		len--;
+	if (!len)
+		return 0;
+	st_buf_add(&b, sql, len);
+	st_buf_puts(&b, "\n\n");
+	if (st_buf_oom(&b))
+		return st_err_oom(err);
+	emit(c, st_buf_str(&b));
+	st_buf_free(&b);
+	return 0;
+}
+
+static int off_exec(st_err *err, st_conn *c, const char *sql)
+{
+	st_buf b = ST_BUF_INIT;
+
+	st_buf_puts(&b, sql);
+	st_buf_puts(&b, ";\n\n");
+	if (st_buf_oom(&b))
+		return st_err_oom(err);
+	emit(c, st_buf_str(&b));
+	st_buf_free(&b);
+	return 0;
+}
+
+static int off_query_column(st_err *err, st_conn *c, const char *sql, st_strvec *out)
+{
+	(void)err, (void)c, (void)sql, (void)out;
+	return 0;
+}
+
+static int off_begin(st_err *err, st_conn *c)
+{
+	(void)err;
+	emit(c, "BEGIN;\n\n");
+	return 0;
+}
+
+static int off_commit(st_err *err, st_conn *c)
+{
+	(void)err;
+	emit(c, "COMMIT;\n\n");
+	return 0;
+}
+
+static int off_rollback(st_err *err, st_conn *c)
+{
+	(void)err, (void)c;
+	return 0;
+}
+
+static int off_table_exists(st_err *err, st_conn *c, const char *schema, const char *table,
+			    int *exists)
+{
+	(void)err, (void)c, (void)schema, (void)table;
+	*exists = 0;
+	return 0;
+}
+
+const st_driver st_driver_offline = {
+	.version = ST_DRIVER_VERSION,
+	.name = "offline",
+	.caps = ST_CAP_TRANSACTIONAL_DDL | ST_CAP_OFFLINE,
+	.history_id_ddl = NULL, /* taken from the dialect's driver */
+	.timestamp_type = NULL,
+	.connect = off_connect,
+	.close = off_close,
+	.exec_script = off_exec_script,
+	.exec = off_exec,
+	.query_column = off_query_column,
+	.begin = off_begin,
+	.commit = off_commit,
+	.rollback = off_rollback,
+	.table_exists = off_table_exists,
+	.lock = NULL,
+	.unlock = NULL,
+	.interrupt = NULL,
+};

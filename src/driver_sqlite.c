@@ -1,0 +1,284 @@
+/* driver_sqlite.c - the SQLite engine: statements run one at a time through
+ * sqlite3_prepare_v2's tail pointer, so an error points at its statement, and
+ * sqlite3_error_offset points inside it.  Transactions start IMMEDIATE, taking the write lock
+ * up front, so concurrent runners queue on the busy timeout instead of failing half-way. */
+#include "driver.h"
+
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct st_conn {
+	sqlite3 *db;      /* NULL when opened read-only on a file that does not exist */
+	int owned;        /* strata opened it, strata closes it */
+	char *path;
+	long timeout_ms;
+};
+
+static int db_error(st_err *err, st_conn *c, int rc, const char *what)
+{
+	int ext = c->db ? sqlite3_extended_errcode(c->db) : rc;
+	const char *msg = c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc);
+	int code = STRATA_EDB;
+
+	if ((rc & 0xff) == SQLITE_INTERRUPT)
+		code = STRATA_EINTR;
+	else if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		code = STRATA_ELOCK;
+	if (what)
+		st_err_set(err, code, "%s: %s", what, msg);
+	else
+		st_err_set(err, code, "%s", msg);
+	err->db_code = ext;
+	if (code == STRATA_ELOCK && c->timeout_ms >= 0)
+		st_err_hint(err, "another process held the database's write lock for more than %ld ms; "
+				 "raise lock_timeout or try again",
+			    c->timeout_ms);
+	if ((rc & 0xff) == SQLITE_FULL)
+		st_err_hint(err, "free disk space (or raise the file size limit) and run again; the "
+				 "failed migration was rolled back");
+	if ((rc & 0xff) == SQLITE_READONLY)
+		st_err_hint(err, "the database file or its folder is not writable by this user");
+	return code;
+}
+
+static int sq_connect(st_err *err, st_conn **out, const st_url *url, const st_connect_opts *o)
+{
+	st_conn *c = calloc(1, sizeof(*c));
+	int rc, flags;
+
+	*out = NULL;
+	if (!c)
+		return st_err_oom(err);
+	c->timeout_ms = o->lock_timeout_ms;
+	if (o->sqlite_handle) {
+		c->db = o->sqlite_handle;
+		c->owned = 0;
+	} else {
+		c->path = strdup(url->path);
+		if (!c->path) {
+			free(c);
+			return st_err_oom(err);
+		}
+		if (o->readonly && strcmp(url->path, ":memory:") != 0 && !st_path_exists(url->path)) {
+			/* Nothing to read; and reading must not create the file. */
+			*out = c;
+			return 0;
+		}
+		flags = (o->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+		rc = sqlite3_open_v2(url->path, &c->db, flags, NULL);
+		c->owned = 1;
+		if (rc != SQLITE_OK) {
+			const char *msg = c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc);
+			char *dir = st_path_dirname(url->path);
+			st_err_set(err, STRATA_EDB, "cannot open SQLite database %s: %s", url->path, msg);
+			if (dir && !st_is_dir(dir))
+				st_err_hint(err, "the folder %s does not exist", dir);
+			else
+				st_err_hint(err, "check that the folder is writable by this user");
+			free(dir);
+			sqlite3_close(c->db);
+			free(c->path);
+			free(c);
+			return STRATA_EDB;
+		}
+	}
+	sqlite3_extended_result_codes(c->db, 1);
+	sqlite3_busy_timeout(c->db, c->timeout_ms < 0 ? INT_MAX
+				    : c->timeout_ms > INT_MAX ? INT_MAX : (int)c->timeout_ms);
+	*out = c;
+	return 0;
+}
+
+static void sq_close(st_conn *c)
+{
+	if (!c)
+		return;
+	if (c->owned)
+		sqlite3_close_v2(c->db);
+	free(c->path);
+	free(c);
+}
+
+/* Skip whitespace and comments, so an error points at the statement's first token. */
+static const char *skip_space(const char *p, const char *end)
+{
+	for (;;) {
+		while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f'))
+			p++;
+		if (p + 1 < end && p[0] == '-' && p[1] == '-') {
+			while (p < end && *p != '\n')
+				p++;
+		} else if (p + 1 < end && p[0] == '/' && p[1] == '*') {
+			const char *e = p + 2;
+			while (e + 1 < end && !(e[0] == '*' && e[1] == '/'))
+				e++;
+			p = e + 1 < end ? e + 2 : end;
+		} else {
+			return p;
+		}
+	}
+}
+
+static int sq_exec_script(st_err *err, st_conn *c, const char *sql, size_t len,
+			  const st_srcpos *pos)
+{
+	const char *p = sql, *end = sql + len;
+
+	while (p < end) {
+		sqlite3_stmt *st = NULL;
+		const char *tail = NULL, *start = skip_space(p, end);
+		int rc, off, line, col;
+
+		if (start >= end)
+			break;
+		rc = sqlite3_prepare_v2(c->db, start, (int)(end - start), &st, &tail);
+		if (rc == SQLITE_OK && st) {
+			while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+				;
+			if (rc == SQLITE_DONE)
+				rc = SQLITE_OK;
+		}
+		if (rc != SQLITE_OK) {
+			int code = db_error(err, c, rc, NULL);
+			off = sqlite3_error_offset(c->db);
+			if (off < 0 || start + off > end)
+				off = 0;
+			st_offset_to_linecol(sql, (size_t)(start - sql) + (size_t)off, pos->line, &line,
+					     &col);
+			st_err_at(err, pos->file, line, col);
+			if (st) {
+				const char *text = sqlite3_sql(st);
+				size_t n = strcspn(text, "\n");
+				st_err_detail(err, "in statement: %.*s%s", (int)(n > 200 ? 200 : n), text,
+					      (n > 200 || text[n]) ? " ..." : "");
+			}
+			sqlite3_finalize(st);
+			return code;
+		}
+		sqlite3_finalize(st);
+		if (!tail || tail <= start)
+			break;
+		p = tail;
+	}
+	return 0;
+}
+
+static int sq_exec(st_err *err, st_conn *c, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
+
+	sqlite3_free(msg);
+	if (rc != SQLITE_OK)
+		return db_error(err, c, rc, NULL);
+	return 0;
+}
+
+static int sq_query_column(st_err *err, st_conn *c, const char *sql, st_strvec *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (!c->db)
+		return 0;
+	rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return db_error(err, c, rc, NULL);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *v = sqlite3_column_text(st, 0);
+		if (st_strvec_push(out, v ? (const char *)v : "")) {
+			sqlite3_finalize(st);
+			return st_err_oom(err);
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_error(err, c, rc, NULL);
+	return 0;
+}
+
+static int sq_begin(st_err *err, st_conn *c)
+{
+	int rc = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		return db_error(err, c, rc, "cannot start a write transaction");
+	return 0;
+}
+
+static int sq_commit(st_err *err, st_conn *c)
+{
+	int rc = sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		return db_error(err, c, rc, "commit failed");
+	return 0;
+}
+
+static int sq_rollback(st_err *err, st_conn *c)
+{
+	int rc;
+
+	if (!c->db || sqlite3_get_autocommit(c->db))
+		return 0; /* SQLite may already have rolled back (e.g. on SQLITE_FULL) */
+	rc = sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return db_error(err, c, rc, "rollback failed");
+	return 0;
+}
+
+static int sq_table_exists(st_err *err, st_conn *c, const char *schema, const char *table,
+			   int *exists)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	(void)schema;
+	*exists = 0;
+	if (!c->db)
+		return 0;
+	rc = sqlite3_prepare_v2(c->db,
+				"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+				-1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			*exists = 1;
+		if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+			rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_OK)
+		return db_error(err, c, rc, "cannot read the schema");
+	return 0;
+}
+
+static void sq_interrupt(st_conn *c)
+{
+	if (c && c->db)
+		sqlite3_interrupt(c->db);
+}
+
+const st_driver st_driver_sqlite = {
+	.version = ST_DRIVER_VERSION,
+	.name = "sqlite",
+	.caps = ST_CAP_TRANSACTIONAL_DDL,
+	.history_id_ddl = "INTEGER PRIMARY KEY",
+	.timestamp_type = "TEXT",
+	.connect = sq_connect,
+	.close = sq_close,
+	.exec_script = sq_exec_script,
+	.exec = sq_exec,
+	.query_column = sq_query_column,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.table_exists = sq_table_exists,
+	.lock = NULL,
+	.unlock = NULL,
+	.interrupt = sq_interrupt,
+};

@@ -1,0 +1,858 @@
+/* run.c - the runner: connect, read the version table, and apply plans one migration at a
+ * time.  Each migration, its version-table update and its history row commit in one
+ * transaction.  Before each step the runner re-reads the version table inside that
+ * transaction (which holds the write lock): when another runner changed it meanwhile, the
+ * plan is made again from what is there, so no revision is ever applied twice. */
+#include "strata_int.h"
+
+#include "sha256.h"
+
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define REPLAN 1 /* internal: the version table changed under us */
+
+/* ---- connection and state ------------------------------------------------------------ */
+
+int st_connect(strata *s, int readonly)
+{
+	st_connect_opts o;
+	const st_driver *d = s->offline ? &st_driver_offline : s->drv;
+	int rc;
+
+	if (s->conn && (!s->conn_readonly || readonly))
+		return 0;
+	if (s->conn) {
+		s->conn_drv->close(s->conn);
+		s->conn = NULL;
+	}
+	memset(&o, 0, sizeof(o));
+	o.lock_timeout_ms = s->lock_timeout_ms;
+	o.readonly = readonly;
+	o.sqlite_handle = s->app_db;
+	o.sql_fn = s->sql_fn;
+	o.sql_ctx = s->sql_ctx;
+	o.offline_dialect = s->url.kind;
+	if (!d)
+		return st_fail(s, STRATA_ECONFIG, "this build of strata has no driver for %s",
+			       s->url.redacted);
+	rc = d->connect(&s->err, &s->conn, &s->url, &o);
+	if (rc)
+		return rc;
+	s->conn_drv = d;
+	s->conn_readonly = readonly;
+	return 0;
+}
+
+static char *history_table_name(strata *s)
+{
+	const char *v = s->cfg.version_table;
+	size_t n = strlen(v);
+	st_buf b = ST_BUF_INIT;
+
+	if (n > 8 && strcmp(v + n - 8, "_version") == 0)
+		st_buf_add(&b, v, n - 8);
+	else
+		st_buf_puts(&b, v);
+	st_buf_puts(&b, "_history");
+	return st_buf_detach(&b);
+}
+
+/* Append the qualified, quoted name of one of strata's tables. */
+static void put_table(strata *s, st_buf *b, int history)
+{
+	if (s->cfg.version_table_schema) {
+		st_buf_put_ident(b, s->cfg.version_table_schema);
+		st_buf_putc(b, '.');
+	}
+	if (history) {
+		char *h = history_table_name(s);
+		if (!h) {
+			b->oom = 1;
+			return;
+		}
+		st_buf_put_ident(b, h);
+		free(h);
+	} else {
+		st_buf_put_ident(b, s->cfg.version_table);
+	}
+}
+
+static int exec_buf(strata *s, st_buf *b)
+{
+	int rc;
+
+	if (st_buf_oom(b)) {
+		st_buf_free(b);
+		return st_err_oom(&s->err);
+	}
+	rc = s->conn_drv->exec(&s->err, s->conn, st_buf_str(b));
+	st_buf_free(b);
+	return rc;
+}
+
+static int read_rows(strata *s, st_strvec *rows)
+{
+	st_buf b = ST_BUF_INIT;
+	int rc;
+
+	st_buf_puts(&b, "SELECT version_num FROM ");
+	put_table(s, &b, 0);
+	if (st_buf_oom(&b))
+		return st_err_oom(&s->err);
+	rc = s->conn_drv->query_column(&s->err, s->conn, st_buf_str(&b), rows);
+	st_buf_free(&b);
+	return rc;
+}
+
+static int apply_rows(strata *s, const st_strvec *rows)
+{
+	size_t i;
+	st_rev **found;
+
+	memset(s->applied, 0, s->graph.n);
+	found = calloc(rows->n + 1, sizeof(st_rev *));
+	if (!found)
+		return st_err_oom(&s->err);
+	for (i = 0; i < rows->n; i++) {
+		found[i] = st_graph_get(&s->graph, rows->v[i]);
+		if (!found[i]) {
+			free(found);
+			st_fail(s, STRATA_ETARGET,
+				"the database is at revision %s, which no script in %s has",
+				rows->v[i], s->versions_dir ? s->versions_dir : "the embedded scripts");
+			st_err_hint(&s->err, "was the script deleted, or is this another project's "
+					     "database?  Restore the script, or `strata stamp --purge REV` "
+					     "to tell strata where the database really is");
+			return STRATA_ETARGET;
+		}
+	}
+	st_graph_mark_ancestors(&s->graph, s->applied, found, rows->n);
+	free(found);
+	return 0;
+}
+
+int st_read_state(strata *s, int readonly)
+{
+	st_strvec rows = { 0 };
+	int exists = 0, rc;
+
+	if (s->state_valid)
+		return 0;
+	if (!s->applied && !(s->applied = calloc(s->graph.n ? s->graph.n : 1, 1)))
+		return st_err_oom(&s->err);
+	if ((rc = st_connect(s, readonly)))
+		return rc;
+	rc = s->conn_drv->table_exists(&s->err, s->conn, s->cfg.version_table_schema,
+				       s->cfg.version_table, &exists);
+	if (!rc && exists)
+		rc = read_rows(s, &rows);
+	if (!rc)
+		rc = apply_rows(s, &rows);
+	if (rc) {
+		st_strvec_free(&rows);
+		return rc;
+	}
+	st_strvec_free(&s->rows);
+	s->rows = rows;
+	s->state_valid = 1;
+	return 0;
+}
+
+/* ---- strata's own tables ---------------------------------------------------------------- */
+
+static int ensure_tables(strata *s)
+{
+	st_buf b = ST_BUF_INIT;
+	const st_driver *dialect = s->drv;
+	int rc;
+
+	st_buf_puts(&b, "CREATE TABLE IF NOT EXISTS ");
+	put_table(s, &b, 0);
+	/* Constraint names are per schema in PostgreSQL: derive it from the table's name (a
+	 * validated identifier, so it needs no escaping inside the quotes). */
+	st_buf_printf(&b, " (\n    version_num VARCHAR(64) NOT NULL,\n    CONSTRAINT \"%s_pkc\" "
+			  "PRIMARY KEY (version_num)\n)",
+		      s->cfg.version_table);
+	if ((rc = exec_buf(s, &b)))
+		return rc;
+	st_buf_puts(&b, "CREATE TABLE IF NOT EXISTS ");
+	put_table(s, &b, 1);
+	st_buf_printf(&b,
+		      " (\n    id %s,\n    revision VARCHAR(64) NOT NULL,\n"
+		      "    direction VARCHAR(8) NOT NULL,\n    checksum VARCHAR(64),\n"
+		      "    applied_at %s NOT NULL,\n    duration_ms INTEGER,\n"
+		      "    applied_by VARCHAR(255),\n    strata_version VARCHAR(32)\n)",
+		      dialect->history_id_ddl, dialect->timestamp_type);
+	return exec_buf(s, &b);
+}
+
+static const char *applied_by(void)
+{
+	static char who[256];
+	char host[128] = "";
+	const char *user = getenv("USER");
+	struct passwd *pw;
+
+	if (who[0])
+		return who;
+	if (!user || !*user) {
+		pw = getpwuid(getuid());
+		user = pw ? pw->pw_name : "unknown";
+	}
+	if (gethostname(host, sizeof(host) - 1))
+		strcpy(host, "unknown");
+	host[sizeof(host) - 1] = '\0';
+	snprintf(who, sizeof(who), "%s@%s", user, host);
+	return who;
+}
+
+static int write_history(strata *s, const st_rev *r, const char *direction, double ms)
+{
+	st_buf b = ST_BUF_INIT;
+	char sum[65], when[32];
+
+	if (st_sha256_hex(r->text, r->text_len, sum))
+		return st_fail(s, STRATA_ERROR, "cannot compute the checksum of %s", r->path);
+	st_now_iso(when);
+	st_buf_puts(&b, "INSERT INTO ");
+	put_table(s, &b, 1);
+	st_buf_puts(&b, " (revision, direction, checksum, applied_at, duration_ms, applied_by, "
+			"strata_version) VALUES (");
+	st_buf_put_literal(&b, r->id);
+	st_buf_puts(&b, ", ");
+	st_buf_put_literal(&b, direction);
+	st_buf_puts(&b, ", ");
+	st_buf_put_literal(&b, sum);
+	st_buf_puts(&b, ", ");
+	st_buf_put_literal(&b, when);
+	st_buf_printf(&b, ", %ld, ", (long)(ms + 0.5));
+	st_buf_put_literal(&b, applied_by());
+	st_buf_puts(&b, ", ");
+	st_buf_put_literal(&b, STRATA_VERSION);
+	st_buf_puts(&b, ")");
+	return exec_buf(s, &b);
+}
+
+static int row_index(strata *s, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < s->rows.n; i++)
+		if (strcmp(s->rows.v[i], id) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int row_delete(strata *s, const char *id)
+{
+	st_buf b = ST_BUF_INIT;
+	int i = row_index(s, id), rc;
+
+	st_buf_puts(&b, "DELETE FROM ");
+	put_table(s, &b, 0);
+	st_buf_puts(&b, " WHERE version_num = ");
+	st_buf_put_literal(&b, id);
+	if ((rc = exec_buf(s, &b)))
+		return rc;
+	if (i >= 0) {
+		free(s->rows.v[i]);
+		s->rows.v[i] = s->rows.v[--s->rows.n];
+	}
+	return 0;
+}
+
+static int row_insert(strata *s, const char *id)
+{
+	st_buf b = ST_BUF_INIT;
+	int rc;
+
+	st_buf_puts(&b, "INSERT INTO ");
+	put_table(s, &b, 0);
+	st_buf_puts(&b, " (version_num) VALUES (");
+	st_buf_put_literal(&b, id);
+	st_buf_puts(&b, ")");
+	if ((rc = exec_buf(s, &b)))
+		return rc;
+	return st_strvec_push(&s->rows, id) ? st_err_oom(&s->err) : 0;
+}
+
+/* Whether r is a version-table row in the applied set: applied, and nothing applied needs it. */
+static int is_top(strata *s, const st_rev *r)
+{
+	size_t j;
+
+	if (!s->applied[r->idx])
+		return 0;
+	for (j = 0; j < r->n_children; j++)
+		if (s->applied[r->children[j]->idx])
+			return 0;
+	for (j = 0; j < r->n_dependents; j++)
+		if (s->applied[r->dependents[j]->idx])
+			return 0;
+	return 1;
+}
+
+/* The version-table statements for one step, keeping the rows the maximal applied set. */
+static int update_versions(strata *s, st_rev *r, strata_direction dir)
+{
+	size_t j, n = r->n_down_ids + r->n_depends_ids;
+	int rc;
+
+	if (dir == STRATA_UP) {
+		for (j = 0; j < n; j++) {
+			st_rev *p = j < r->n_down_ids ? r->parents[j] : r->deps[j - r->n_down_ids];
+			if (row_index(s, p->id) >= 0 && (rc = row_delete(s, p->id)))
+				return rc;
+		}
+		s->applied[r->idx] = 1;
+		return row_insert(s, r->id);
+	}
+	if ((rc = row_delete(s, r->id)))
+		return rc;
+	s->applied[r->idx] = 0;
+	for (j = 0; j < n; j++) {
+		st_rev *p = j < r->n_down_ids ? r->parents[j] : r->deps[j - r->n_down_ids];
+		if (is_top(s, p) && row_index(s, p->id) < 0 && (rc = row_insert(s, p->id)))
+			return rc;
+	}
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Whether the version table still says what this runner believes. */
+static int rows_unchanged(strata *s, int *same)
+{
+	st_strvec now = { 0 };
+	st_strvec mine = { 0 };
+	size_t i;
+	int rc;
+
+	*same = 1;
+	if (s->conn_drv->caps & ST_CAP_OFFLINE)
+		return 0;
+	if ((rc = read_rows(s, &now)))
+		return rc;
+	for (i = 0; i < s->rows.n; i++)
+		if (st_strvec_push(&mine, s->rows.v[i])) {
+			st_strvec_free(&now);
+			return st_err_oom(&s->err);
+		}
+	qsort(now.v, now.n, sizeof(char *), cmp_str);
+	qsort(mine.v, mine.n, sizeof(char *), cmp_str);
+	if (now.n != mine.n)
+		*same = 0;
+	for (i = 0; *same && i < now.n; i++)
+		if (strcmp(now.v[i], mine.v[i]) != 0)
+			*same = 0;
+	st_strvec_free(&now);
+	st_strvec_free(&mine);
+	return 0;
+}
+
+static void emit_event(strata *s, strata_event_kind kind, const st_step *st, size_t index,
+		       size_t total, double ms)
+{
+	strata_event ev;
+
+	if (!s->event_fn || s->offline)
+		return;
+	ev.kind = kind;
+	ev.direction = st->dir;
+	ev.revision = st->rev;
+	ev.index = index;
+	ev.total = total;
+	ev.elapsed_ms = ms;
+	s->event_fn(s->event_ctx, &ev);
+}
+
+static void offline_comment(strata *s, const st_step *st)
+{
+	st_buf b = ST_BUF_INIT;
+	size_t j;
+	const st_rev *r = st->rev;
+
+	st_buf_printf(&b, "-- Running %s ", st->dir == STRATA_UP ? "upgrade" : "downgrade");
+	if (st->dir == STRATA_DOWN)
+		st_buf_printf(&b, "%s -> ", r->id);
+	for (j = 0; j < r->n_down_ids; j++)
+		st_buf_printf(&b, "%s%s", j ? ", " : "", r->down_ids[j]);
+	if (st->dir == STRATA_UP)
+		st_buf_printf(&b, "%s-> %s", r->n_down_ids ? " " : "<base> ", r->id);
+	else if (!r->n_down_ids)
+		st_buf_puts(&b, "<base>");
+	if (*r->message)
+		st_buf_printf(&b, ", %s", r->message);
+	st_buf_puts(&b, "\n\n");
+	if (!st_buf_oom(&b))
+		s->sql_fn(s->sql_ctx, st_buf_str(&b));
+	st_buf_free(&b);
+}
+
+/* Run one step.  Returns 0, REPLAN, or an error. */
+static int run_step(strata *s, const st_step *st, size_t index, size_t total)
+{
+	const st_driver *d = s->conn_drv;
+	st_rev *r = st->rev;
+	const st_section *sec = st->dir == STRATA_UP ? &r->up : &r->down;
+	int txn = sec->transactional, same, rc;
+	st_srcpos pos = { r->path, sec->line };
+	double t0 = st_now_ms();
+	const char *verb = st->dir == STRATA_UP ? "upgrade" : "downgrade";
+
+	if (d->caps & ST_CAP_OFFLINE)
+		offline_comment(s, st);
+	if (txn && (rc = d->begin(&s->err, s->conn)))
+		return rc;
+	if ((rc = rows_unchanged(s, &same)))
+		goto fail;
+	if (!same) {
+		if (txn)
+			d->rollback(NULL, s->conn);
+		return REPLAN;
+	}
+	emit_event(s, STRATA_EVENT_STEP_BEGIN, st, index, total, 0);
+	if (s->interrupted) {
+		rc = st_fail(s, STRATA_EINTR, "interrupted before %s %s", verb, r->id);
+		goto fail;
+	}
+	rc = d->exec_script(&s->err, s->conn, sec->sql, sec->len, &pos);
+	if (rc) {
+		st_err_prefix(&s->err, "%s %s failed: ", verb, r->id);
+		if (!txn)
+			st_err_hint(&s->err, "this section runs without a transaction "
+					     "(transaction:false): the statements before the failing one "
+					     "stay applied; make the section idempotent and run again, or "
+					     "undo them by hand");
+		goto fail;
+	}
+	if (!txn && (rc = d->begin(&s->err, s->conn)))
+		goto fail;
+	if (!txn && (rc = rows_unchanged(s, &same)) == 0 && !same) {
+		rc = st_fail(s, STRATA_EDB,
+			     "another runner changed the version table while %s %s ran outside a "
+			     "transaction",
+			     verb, r->id);
+		goto fail;
+	}
+	if (rc || (rc = update_versions(s, r, st->dir)) ||
+	    (rc = write_history(s, r, st->dir == STRATA_UP ? "up" : "down", st_now_ms() - t0)))
+		goto fail;
+	if (s->interrupted) {
+		rc = st_fail(s, STRATA_EINTR, "interrupted during %s %s; it was rolled back", verb,
+			     r->id);
+		goto fail;
+	}
+	if ((rc = d->commit(&s->err, s->conn)))
+		goto fail_state;
+	emit_event(s, STRATA_EVENT_STEP_END, st, index, total, st_now_ms() - t0);
+	return 0;
+fail:
+	d->rollback(NULL, s->conn);
+fail_state:
+	/* The in-memory state may be ahead of the database now: read it again next time. */
+	s->state_valid = 0;
+	if (!s->err.file)
+		st_err_at(&s->err, r->path, 0, 0);
+	return rc;
+}
+
+static int check_steps(strata *s, const strata_plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		const st_rev *r = p->steps[i].rev;
+		if (p->steps[i].dir == STRATA_DOWN && !r->down.present) {
+			st_fail(s, STRATA_ESCRIPT,
+				"revision %s has no `-- migrate:down` section: it cannot be downgraded",
+				r->id);
+			st_err_at(&s->err, r->path, 0, 0);
+			st_err_hint(&s->err, "add a down section, or `strata stamp` past it if the "
+					     "change was undone by hand");
+			return STRATA_ESCRIPT;
+		}
+	}
+	return 0;
+}
+
+typedef int (*planner)(strata *s, strata_plan **out, const st_target *t);
+
+static int lock_run(strata *s, int take)
+{
+	const st_driver *d = s->conn_drv;
+	char key[256];
+
+	if (!(d->caps & ST_CAP_ADVISORY_LOCK))
+		return 0;
+	snprintf(key, sizeof(key), "%s.%s",
+		 s->cfg.version_table_schema ? s->cfg.version_table_schema : "",
+		 s->cfg.version_table);
+	if (take)
+		return d->lock(&s->err, s->conn, key, s->lock_timeout_ms, (volatile int *)&s->interrupted);
+	return d->unlock(NULL, s->conn, key);
+}
+
+/* Offline "FROM:TO": the state is FROM, as if read from the database. */
+static int offline_from(strata *s, const char *from)
+{
+	st_target t;
+	int rc;
+
+	memset(s->applied, 0, s->graph.n);
+	st_strvec_free(&s->rows);
+	s->state_valid = 1;
+	if (!from || !*from)
+		return 0;
+	if ((rc = st_target_parse(s, &t, from)))
+		goto out;
+	if (t.kind == ST_T_RELATIVE) {
+		rc = st_fail(s, STRATA_ETARGET, "offline mode needs a revision before ':', not '%s'",
+			     from);
+		goto out;
+	}
+	if (t.kind == ST_T_REVS) {
+		st_graph_mark_ancestors(&s->graph, s->applied, t.revs, t.n);
+		for (size_t i = 0; i < s->graph.n; i++)
+			if (is_top(s, s->graph.revs[i]) &&
+			    st_strvec_push(&s->rows, s->graph.revs[i]->id)) {
+				rc = st_err_oom(&s->err);
+				goto out;
+			}
+	}
+out:
+	st_target_free(&t);
+	return rc;
+}
+
+static int migrate(strata *s, const char *expr, planner plan_fn, strata_direction dir)
+{
+	st_target t;
+	strata_plan *p = NULL;
+	size_t i, done = 0;
+	int rc, attempts = 0, locked = 0, tables = 0;
+	char *range = NULL;
+	const char *to = expr;
+
+	st_begin_call(s);
+	if ((rc = st_need_project(s)))
+		return rc;
+	if (!expr)
+		return st_fail(s, STRATA_EUSAGE, "no target given");
+	if (s->offline) {
+		const char *colon = strchr(expr, ':');
+		if (!s->applied && !(s->applied = calloc(s->graph.n ? s->graph.n : 1, 1)))
+			return st_err_oom(&s->err);
+		if (!colon && dir == STRATA_DOWN) {
+			st_fail(s, STRATA_EUSAGE, "offline downgrade needs FROM:TO, e.g. %s:%s",
+				s->graph.n_heads == 1 ? s->graph.heads[0]->id : "head", expr);
+			st_err_hint(&s->err, "in --sql mode the database is not read, so strata must be "
+					     "told where it starts");
+			return STRATA_EUSAGE;
+		}
+		range = colon ? strndup(expr, (size_t)(colon - expr)) : NULL;
+		if (colon && !range)
+			return st_err_oom(&s->err);
+		to = colon ? colon + 1 : expr;
+		rc = offline_from(s, range);
+		free(range);
+		if (rc)
+			return rc;
+		if ((rc = st_connect(s, 0)))
+			return rc;
+	} else if (strchr(expr, ':')) {
+		return st_fail(s, STRATA_EUSAGE, "'%s': a FROM:TO range is for --sql mode only", expr);
+	}
+	if ((rc = st_target_parse(s, &t, to)))
+		goto out;
+	if (!s->offline) {
+		if ((rc = st_connect(s, 0)))
+			goto out;
+		if ((rc = lock_run(s, 1)))
+			goto out;
+		locked = 1;
+		s->state_valid = 0;
+	}
+	for (;;) {
+		if (!s->offline && (rc = st_read_state(s, 0)))
+			goto out;
+		strata_plan_free(p);
+		p = NULL;
+		if ((rc = plan_fn(s, &p, &t)) || (rc = check_steps(s, p)))
+			goto out;
+		if (p->n && !tables) {
+			if ((rc = ensure_tables(s)))
+				goto out;
+			tables = 1;
+		}
+		for (i = 0; i < p->n; i++) {
+			if (s->interrupted) {
+				rc = st_fail(s, STRATA_EINTR, "interrupted after %zu migration%s", done,
+					     done == 1 ? "" : "s");
+				goto out;
+			}
+			rc = run_step(s, &p->steps[i], done + 1, done + (p->n - i));
+			if (rc == REPLAN)
+				break;
+			if (rc)
+				goto out;
+			done++;
+		}
+		if (rc != REPLAN)
+			break;
+		/* Another runner moved the database: plan again from what it did. */
+		rc = 0;
+		s->state_valid = 0;
+		if (t.kind == ST_T_RELATIVE || ++attempts > 1000) {
+			rc = st_fail(s, STRATA_EDB, "another runner changed the database during '%s' "
+						    "%s; run it again",
+				     dir == STRATA_UP ? "upgrade" : "downgrade", expr);
+			goto out;
+		}
+		st_log(s, STRATA_LOG_INFO, "another runner applied migrations meanwhile; planning again");
+	}
+out:
+	if (locked)
+		lock_run(s, 0);
+	strata_plan_free(p);
+	st_target_free(&t);
+	return rc;
+}
+
+STRATA_API int strata_upgrade(strata *s, const char *target)
+{
+	return migrate(s, target, st_plan_up, STRATA_UP);
+}
+
+STRATA_API int strata_downgrade(strata *s, const char *target)
+{
+	return migrate(s, target, st_plan_down, STRATA_DOWN);
+}
+
+STRATA_API int strata_stamp(strata *s, const char *expr, int purge)
+{
+	st_target t;
+	uint8_t *want = NULL;
+	st_strvec old = { 0 };
+	size_t i;
+	int rc, locked = 0;
+
+	st_begin_call(s);
+	if ((rc = st_need_project(s)))
+		return rc;
+	if (!expr)
+		return st_fail(s, STRATA_EUSAGE, "no target given");
+	memset(&t, 0, sizeof(t));
+	if (s->offline) {
+		const char *colon = strchr(expr, ':');
+		char *from = colon ? strndup(expr, (size_t)(colon - expr)) : NULL;
+		if (!s->applied && !(s->applied = calloc(s->graph.n ? s->graph.n : 1, 1)))
+			return st_err_oom(&s->err);
+		rc = offline_from(s, from);
+		free(from);
+		if (rc || (rc = st_connect(s, 0)))
+			return rc;
+		expr = colon ? colon + 1 : expr;
+	}
+	if ((rc = st_target_parse(s, &t, expr)))
+		goto out;
+	if (t.kind == ST_T_RELATIVE) {
+		rc = st_fail(s, STRATA_ETARGET, "stamp needs a revision, not '%s'", expr);
+		goto out;
+	}
+	if (!s->offline) {
+		if ((rc = st_connect(s, 0)) || (rc = lock_run(s, 1)))
+			goto out;
+		locked = 1;
+		s->state_valid = 0;
+		if (!purge) {
+			if ((rc = st_read_state(s, 0)))
+				goto out;
+		} else {
+			/* --purge works even when the table names revisions no script has. */
+			int exists = 0;
+			if (!s->applied && !(s->applied = calloc(s->graph.n ? s->graph.n : 1, 1))) {
+				rc = st_err_oom(&s->err);
+				goto out;
+			}
+			st_strvec_free(&s->rows);
+			rc = s->conn_drv->table_exists(&s->err, s->conn, s->cfg.version_table_schema,
+						       s->cfg.version_table, &exists);
+			if (!rc && exists)
+				rc = read_rows(s, &s->rows);
+			if (rc)
+				goto out;
+		}
+	}
+	if (!(want = calloc(s->graph.n ? s->graph.n : 1, 1))) {
+		rc = st_err_oom(&s->err);
+		goto out;
+	}
+	/* The new applied set: targets and what they need; with --purge nothing else; without,
+	 * other branches stay and anything past the targets on their branches goes. */
+	if (t.kind == ST_T_REVS) {
+		st_graph_mark_ancestors(&s->graph, want, t.revs, t.n);
+		if (!purge) {
+			uint8_t *past = calloc(s->graph.n ? s->graph.n : 1, 1);
+			if (!past) {
+				rc = st_err_oom(&s->err);
+				goto out;
+			}
+			st_graph_mark_descendants(&s->graph, past, t.revs, t.n);
+			for (i = 0; i < s->graph.n; i++)
+				if (s->applied[i] && !past[i])
+					want[i] = 1;
+			free(past);
+		}
+	} else if (!purge && (t.label || t.anchor)) {
+		st_target all = t;
+		strata_plan *p = NULL;
+		all.kind = ST_T_BASE;
+		if ((rc = st_plan_down(s, &p, &all)))
+			goto out;
+		memcpy(want, s->applied, s->graph.n);
+		for (i = 0; i < p->n; i++)
+			want[p->steps[i].rev->idx] = 0;
+		strata_plan_free(p);
+	}
+	if ((rc = ensure_tables(s)))
+		goto out;
+	if ((rc = s->conn_drv->begin(&s->err, s->conn)))
+		goto out;
+	if (!s->offline && !purge) {
+		int same;
+		if ((rc = rows_unchanged(s, &same)) == 0 && !same)
+			rc = st_fail(s, STRATA_EDB, "another runner changed the version table; run stamp "
+						    "again");
+		if (rc)
+			goto rollback;
+	}
+	/* Rewrite the rows: delete what is no longer a row, insert what becomes one. */
+	for (i = 0; i < s->rows.n; i++)
+		if (st_strvec_push(&old, s->rows.v[i])) {
+			rc = st_err_oom(&s->err);
+			goto rollback;
+		}
+	memcpy(s->applied, want, s->graph.n);
+	for (i = 0; i < old.n; i++) {
+		st_rev *r = st_graph_get(&s->graph, old.v[i]);
+		if ((!r || !is_top(s, r)) && (rc = row_delete(s, old.v[i])))
+			goto rollback;
+	}
+	for (i = 0; i < s->graph.n; i++) {
+		st_rev *r = s->graph.revs[i];
+		if (is_top(s, r) && row_index(s, r->id) < 0) {
+			if ((rc = row_insert(s, r->id)) || (rc = write_history(s, r, "stamp", 0)))
+				goto rollback;
+		}
+	}
+	rc = s->conn_drv->commit(&s->err, s->conn);
+	if (rc)
+		goto rollback;
+	goto out;
+rollback:
+	s->conn_drv->rollback(NULL, s->conn);
+	s->state_valid = 0;
+out:
+	if (locked)
+		lock_run(s, 0);
+	if (rc)
+		s->state_valid = 0;
+	st_strvec_free(&old);
+	free(want);
+	st_target_free(&t);
+	return rc;
+}
+
+/* ---- reading the state -------------------------------------------------------------------- */
+
+STRATA_API int strata_current(strata *s, strata_revlist **out)
+{
+	size_t i;
+	int rc;
+
+	st_begin_call(s);
+	*out = NULL;
+	if ((rc = st_need_project(s)))
+		return rc;
+	if (s->offline)
+		return st_fail(s, STRATA_EUSAGE, "the current revision is not known in offline mode");
+	s->state_valid = 0;
+	if ((rc = st_read_state(s, 1)))
+		return rc;
+	if (!(*out = st_revlist_new(s->rows.n)))
+		return st_err_oom(&s->err);
+	/* In topological order, like every other list. */
+	for (i = 0; i < s->graph.n; i++)
+		if (row_index(s, s->graph.revs[i]->id) >= 0)
+			st_revlist_push(*out, s->graph.revs[i]);
+	return 0;
+}
+
+STRATA_API int strata_is_applied(strata *s, const strata_revision *r)
+{
+	int rc;
+
+	st_begin_call(s);
+	if ((rc = st_need_project(s)))
+		return rc;
+	if ((rc = st_read_state(s, 1)))
+		return rc;
+	return s->applied[r->idx] ? 1 : 0;
+}
+
+static int plan_public(strata *s, strata_plan **out, const char *expr, planner fn)
+{
+	st_target t;
+	int rc;
+
+	st_begin_call(s);
+	*out = NULL;
+	if ((rc = st_need_project(s)))
+		return rc;
+	if (!s->offline && (rc = st_read_state(s, 1)))
+		return rc;
+	if ((rc = st_target_parse(s, &t, expr)) == 0)
+		rc = fn(s, out, &t);
+	st_target_free(&t);
+	return rc;
+}
+
+STRATA_API int strata_plan_upgrade(strata *s, strata_plan **out, const char *target)
+{
+	return plan_public(s, out, target, st_plan_up);
+}
+
+STRATA_API int strata_plan_downgrade(strata *s, strata_plan **out, const char *target)
+{
+	return plan_public(s, out, target, st_plan_down);
+}
+
+STRATA_API size_t strata_plan_count(const strata_plan *p)
+{
+	return p ? p->n : 0;
+}
+
+STRATA_API const strata_revision *strata_plan_revision(const strata_plan *p, size_t i)
+{
+	return p && i < p->n ? p->steps[i].rev : NULL;
+}
+
+STRATA_API strata_direction strata_plan_direction(const strata_plan *p, size_t i)
+{
+	return p && i < p->n ? p->steps[i].dir : STRATA_UP;
+}
+
+STRATA_API void strata_plan_free(strata_plan *p)
+{
+	if (!p)
+		return;
+	free(p->steps);
+	free(p);
+}

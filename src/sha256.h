@@ -1,0 +1,9 @@
+/* sha256.h - SHA-256 of a script's text (OpenSSL's libcrypto), as 64 lowercase hex digits. */
+#ifndef STRATA_SHA256_H
+#define STRATA_SHA256_H
+
+#include <stddef.h>
+
+int st_sha256_hex(const void *data, size_t len, char out[65]);
+
+#endif

@@ -1,0 +1,115 @@
+/* strata_int.h - the handle and what the library's parts share behind the public API. */
+#ifndef STRATA_INT_H
+#define STRATA_INT_H
+
+#include "strata.h"
+
+#include "config.h"
+#include "driver.h"
+#include "error.h"
+#include "graph.h"
+#include "url.h"
+#include "util.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdint.h>
+
+struct strata {
+	st_err err;
+	strata_error pub;     /* the view strata_last_error() returns */
+
+	int loaded;           /* a project is open */
+	st_config cfg;
+	char *script_dir;     /* the migrations folder (resolved), or NULL when embedded */
+	char *versions_dir;
+	st_url url;
+	const char *url_source;
+	const st_driver *drv; /* the engine (also in offline mode: for its dialect) */
+	st_graph graph;
+
+	/* Connection, opened on first use. */
+	st_conn *conn;
+	int conn_readonly;
+	const st_driver *conn_drv; /* the driver conn belongs to (offline or drv) */
+	struct sqlite3 *app_db;
+
+	/* Options. */
+	long lock_timeout_ms;
+	int offline;
+	void (*sql_fn)(void *ctx, const char *sql);
+	void *sql_ctx;
+	strata_log_fn log_fn;
+	void *log_ctx;
+	strata_level log_level;
+	strata_event_fn event_fn;
+	void *event_ctx;
+
+	/* Current state, read from the version table and cached. */
+	int state_valid;
+	uint8_t *applied;     /* st_graph.n bytes */
+	st_strvec rows;       /* version table rows as read */
+
+	volatile sig_atomic_t interrupted;
+};
+
+struct strata_revlist {
+	const st_rev **v;
+	size_t n;
+};
+
+typedef struct st_step {
+	st_rev *rev;
+	strata_direction dir;
+} st_step;
+
+struct strata_plan {
+	st_step *steps;
+	size_t n;
+};
+
+/* Errors. */
+int st_fail(strata *s, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void st_log(strata *s, strata_level level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Reset the error before a public call. */
+void st_begin_call(strata *s);
+int st_need_project(strata *s);
+
+/* Revision lists. */
+strata_revlist *st_revlist_new(size_t cap);
+int st_revlist_push(strata_revlist *l, const st_rev *r);
+
+/* Script directory (scriptdir.c): load revisions from the folder or the embedded array. */
+int st_load_scripts(strata *s, const strata_embedded_script *emb, size_t n_emb);
+
+/* Database access (run.c). */
+int st_connect(strata *s, int readonly);
+int st_read_state(strata *s, int readonly);
+
+/* Targets (target.c). */
+typedef enum st_target_kind {
+	ST_T_REVS,     /* a set of revisions: revs */
+	ST_T_BASE,     /* nothing applied (label: only that branch) */
+	ST_T_RELATIVE  /* delta steps from the current state (label/anchor restricts the branch) */
+} st_target_kind;
+
+typedef struct st_target {
+	st_target_kind kind;
+	st_rev **revs;
+	size_t n;
+	long delta;
+	const char *label;  /* label@..., or NULL */
+	st_rev *anchor;     /* rev@... anchor, or NULL */
+	char *text;         /* the expression, for messages */
+} st_target;
+
+/* Resolve a target expression.  Needs no database: relative forms stay relative. */
+int st_target_parse(strata *s, st_target *t, const char *expr);
+void st_target_free(st_target *t);
+
+/* Plans (plan.c), from the cached state s->applied. */
+int st_plan_up(strata *s, strata_plan **out, const st_target *t);
+int st_plan_down(strata *s, strata_plan **out, const st_target *t);
+
+#endif
