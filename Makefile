@@ -1,0 +1,45 @@
+# A thin wrapper over Meson for the README's commands.
+#   make          build (installs missing Debian packages first)
+#   make demo     build, then run the sample project's migration lifecycle on SQLite
+#   make test     build, then run every test (unit, end-to-end on SQLite and PostgreSQL)
+#   make test-asan   the same under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make install PREFIX=/usr/local
+BUILD ?= build
+PREFIX ?= /usr/local
+
+.PHONY: all build deps demo test test-asan test-valgrind install clean
+
+all: build
+
+deps:
+	@scripts/deps.sh build
+
+$(BUILD)/build.ninja:
+	@scripts/deps.sh build
+	meson setup $(BUILD) --prefix=$(PREFIX)
+
+build: $(BUILD)/build.ninja
+	@scripts/deps.sh build
+	meson compile -C $(BUILD)
+
+demo: build
+	examples/seed/demo.sh $(BUILD)/strata
+
+test:
+	@scripts/deps.sh test
+	tests/run.sh $(BUILD)
+
+test-asan:
+	@scripts/deps.sh test
+	STRATA_SANITIZE=1 tests/run.sh $(BUILD)-asan
+
+test-valgrind:
+	@scripts/deps.sh test
+	STRATA_VALGRIND=1 tests/run.sh $(BUILD)
+
+install: build
+	meson configure $(BUILD) --prefix=$(PREFIX) >/dev/null
+	meson install -C $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(BUILD)-asan
