@@ -23,7 +23,7 @@ build: $(BUILD)/build.ninja
 	meson compile -C $(BUILD)
 
 demo: build
-	examples/seed/demo.sh $(BUILD)/strata
+	examples/bookshelf/demo.sh $(BUILD)/strata $(BUILD)/demo
 
 test:
 	@scripts/deps.sh test
