@@ -321,11 +321,6 @@ static int update_versions(strata *s, st_rev *r, strata_direction dir)
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Whether the version table still says what this runner believes. */
 static int rows_unchanged(strata *s, int *same)
 {
@@ -344,8 +339,8 @@ static int rows_unchanged(strata *s, int *same)
 			st_strvec_free(&now);
 			return st_err_oom(&s->err);
 		}
-	qsort(now.v, now.n, sizeof(char *), cmp_str);
-	qsort(mine.v, mine.n, sizeof(char *), cmp_str);
+	st_sort_strings(now.v, now.n);
+	st_sort_strings(mine.v, mine.n);
 	if (now.n != mine.n)
 		*same = 0;
 	for (i = 0; *same && i < now.n; i++)

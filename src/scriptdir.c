@@ -7,11 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int list_versions(strata *s, st_strvec *names)
 {
 	DIR *d = opendir(s->versions_dir);
@@ -37,7 +32,7 @@ static int list_versions(strata *s, st_strvec *names)
 		}
 	}
 	closedir(d);
-	qsort(names->v, names->n, sizeof(char *), cmp_str);
+	st_sort_strings(names->v, names->n);
 	return 0;
 }
 

@@ -15,7 +15,8 @@ static int set_revs(strata *s, st_target *t, st_rev *const *revs, size_t n)
 	t->revs = calloc(n ? n : 1, sizeof(st_rev *));
 	if (!t->revs)
 		return st_err_oom(&s->err);
-	memcpy(t->revs, revs, n * sizeof(st_rev *));
+	if (n)
+		memcpy(t->revs, revs, n * sizeof(st_rev *));
 	t->n = n;
 	return 0;
 }

@@ -329,3 +329,14 @@ int st_strvec_split_list(st_strvec *sv, const char *list)
 	}
 	return 0;
 }
+
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void st_sort_strings(char **v, size_t n)
+{
+	if (n > 1)
+		qsort(v, n, sizeof(char *), cmp_strp);
+}

@@ -51,6 +51,8 @@ typedef struct st_strvec {
 int st_strvec_push(st_strvec *sv, const char *s);
 int st_strvec_pushn(st_strvec *sv, const char *s, size_t n);
 void st_strvec_free(st_strvec *sv);
+/* Sort strings (strcmp order); n may be 0 with v NULL. */
+void st_sort_strings(char **v, size_t n);
 /* Split "a, b c" on commas and whitespace into sv (empty parts dropped). */
 int st_strvec_split_list(st_strvec *sv, const char *list);
 

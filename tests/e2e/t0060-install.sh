@@ -23,6 +23,11 @@ case "$pc" in */lib/*/pkgconfig/*) stage_prefix=$(dirname "$(dirname "$(dirname 
 mkdir -p "$T/pc"
 sed "s|^prefix=.*|prefix=$stage_prefix|" "$pc" > "$T/pc/strata.pc"
 export PKG_CONFIG_PATH=$T/pc
+# A sanitizer build's library needs the sanitizer runtimes in the program too.
+san=$(meson introspect "$STRATA_BUILD" --buildoptions | python3 -c '
+import json, sys
+v = [o["value"] for o in json.load(sys.stdin) if o["name"] == "b_sanitize"]
+print("-fsanitize=" + v[0] if v and v[0] != "none" else "")')
 
 cat > "$T/use.c" <<'C'
 #include <stdio.h>
@@ -50,7 +55,7 @@ C
 mkdir -p "$T/proj/migrations/versions"
 printf -- '-- revision: r1\n-- migrate:up\nCREATE TABLE t (x INTEGER);\n-- migrate:down\nDROP TABLE t;\n' > "$T/proj/migrations/versions/r1.sql"
 
-if cc -o "$T/use-static" "$T/use.c" $(pkg-config --cflags strata) \
+if cc $san -o "$T/use-static" "$T/use.c" $(pkg-config --cflags strata) \
      "$(find "$T/dest" -name libstrata.a | head -1)" $(pkg-config --libs --static strata | sed 's/-lstrata//') 2> "$T/cc1.log"; then
   ok "a program links the static library"
   run_out=$("$T/use-static" "$T/proj/migrations" "sqlite:///$T/a.db" 2>&1)
@@ -59,7 +64,7 @@ else
   not_ok "a program links the static library" "$(cat "$T/cc1.log")"
 fi
 libdir=$(dirname "$(find "$T/dest" -name 'libstrata.so' | head -1)")
-if cc -o "$T/use-shared" "$T/use.c" $(pkg-config --cflags strata) -L"$libdir" -lstrata 2> "$T/cc2.log"; then
+if cc $san -o "$T/use-shared" "$T/use.c" $(pkg-config --cflags strata) -L"$libdir" -lstrata 2> "$T/cc2.log"; then
   ok "a program links the shared library"
   run_out=$(LD_LIBRARY_PATH=$libdir "$T/use-shared" "$T/proj/migrations" "sqlite:///$T/b.db" 2>&1)
   check "the dynamically linked program migrates a database" grep -q "1 revisions" <<< "$run_out"
