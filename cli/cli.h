@@ -40,6 +40,7 @@ typedef struct cli_args {
 	int color;       /* -1 auto, 0 never, 1 always */
 	int help;
 	const char *lock_timeout; /* set by commands that take --lock-timeout */
+	int allow_changed;        /* set by commands that take --allow-changed */
 	/* command */
 	struct {
 		int id;
@@ -93,6 +94,7 @@ int cli_open(strata **out, cli_args *a, int offline);
 /* Forget the handle for the signal handler, then free it. */
 void cli_close(strata *s);
 extern int cli_quiet, cli_verbose;
+extern size_t cli_steps_done; /* migrations that committed in this run */
 void cli_progress_line_end(void);
 
 /* Revision descriptions shared by commands. */
@@ -114,6 +116,8 @@ int cmd_show(const cli_command *, cli_args *);
 int cmd_status(const cli_command *, cli_args *);
 int cmd_history(const cli_command *, cli_args *);
 int cmd_embed(const cli_command *, cli_args *);
+int cmd_verify(const cli_command *, cli_args *);
+int cmd_log(const cli_command *, cli_args *);
 
 extern volatile strata *cli_running; /* for the signal handler */
 

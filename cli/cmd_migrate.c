@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { O_SQL = 100, O_LOCK_TIMEOUT = 102, O_PURGE = 103 };
+enum { O_SQL = 100, O_LOCK_TIMEOUT = 102, O_PURGE = 103, O_ALLOW_CHANGED = 109 };
 
 static void print_current(strata *s, const char *prefix)
 {
@@ -29,10 +29,8 @@ static void print_current(strata *s, const char *prefix)
 static int run(const cli_command *cmd, cli_args *a, int dir)
 {
 	strata *s = NULL;
-	strata_plan *plan = NULL;
 	const char *target = a->n_pos ? a->pos[0] : NULL;
 	int offline = cli_has(a, O_SQL), rc;
-	size_t n = 0;
 
 	if (a->n_pos != 1) {
 		cli_error(a->n_pos ? "%s takes one target" : "%s needs a target", cmd->name);
@@ -40,30 +38,14 @@ static int run(const cli_command *cmd, cli_args *a, int dir)
 		return EXIT_USAGE;
 	}
 	a->lock_timeout = cli_value(a, O_LOCK_TIMEOUT);
+	a->allow_changed = cli_has(a, O_ALLOW_CHANGED);
 	rc = cli_open(&s, a, offline);
 	if (rc) {
 		cli_close(s);
 		return rc;
 	}
-	if (!offline && dir != STRATA_STAMP) {
-		/* Plan first, to say "nothing to do" without touching the database. */
-		int prc = dir == STRATA_UP ? strata_plan_upgrade(s, &plan, target)
-					   : strata_plan_downgrade(s, &plan, target);
-		if (prc) {
-			rc = cli_fail(s);
-			cli_close(s);
-			return rc;
-		}
-		n = strata_plan_count(plan);
-		strata_plan_free(plan);
-		if (n == 0) {
-			print_current(s, "Nothing to do: the database is at ");
-			cli_close(s);
-			return EXIT_OK;
-		}
-		if (!cli_quiet && cli_verbose)
-			fprintf(stderr, "Database: %s\n", strata_url_redacted(s));
-	}
+	if (!cli_quiet && cli_verbose && !offline)
+		fprintf(stderr, "Database: %s\n", strata_url_redacted(s));
 	if (dir == STRATA_UP)
 		rc = strata_upgrade(s, target);
 	else if (dir == STRATA_DOWN)
@@ -79,7 +61,8 @@ static int run(const cli_command *cmd, cli_args *a, int dir)
 	}
 	if (!offline)
 		print_current(s, dir == STRATA_STAMP ? "Stamped: the database is at "
-						     : "Done: the database is at ");
+				 : cli_steps_done ? "Done: the database is at "
+						  : "Nothing to do: the database is at ");
 	cli_close(s);
 	return EXIT_OK;
 }

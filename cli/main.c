@@ -29,6 +29,7 @@ static const cli_opt merge_opts[] = {
 };
 static const cli_opt migrate_opts[] = {
 	OPT_SQL,
+	{ "allow-changed", 0, 0, 109, NULL, "run even if applied scripts were edited since" },
 	{ "lock-timeout", 0, 1, 102, "TIME", "how long to wait for another runner (30s, 500ms, forever)" },
 	{ NULL, 0, 0, 0, NULL, NULL },
 };
@@ -49,6 +50,18 @@ static const cli_opt history_opts[] = {
 static const cli_opt embed_opts[] = {
 	{ "output", 'o', 1, 107, "FILE", "where to write the C file (default: standard output)" },
 	{ "name", 0, 1, 108, "NAME", "the array's name (default: strata_migrations)" },
+	{ NULL, 0, 0, 0, NULL, NULL },
+};
+static const cli_opt verify_opts[] = {
+	{ "accept", 0, 1, 110, "REV", "record REV's edited script as the applied version" },
+	{ "accept-all", 0, 0, 111, NULL, "record every edited script as the applied version" },
+	OPT_JSON,
+	{ NULL, 0, 0, 0, NULL, NULL },
+};
+static const cli_opt log_opts[] = {
+	{ "limit", 'n', 1, 112, "N", "only the N newest entries" },
+	{ "revision", 'r', 1, 113, "REV", "only entries of this revision (full id)" },
+	OPT_JSON,
 	{ NULL, 0, 0, 0, NULL, NULL },
 };
 static const cli_opt none_opts[] = { { NULL, 0, 0, 0, NULL, NULL } };
@@ -82,6 +95,13 @@ static const cli_command commands[] = {
 	{ "heads", cmd_heads, json_opts, "", "Show the heads of the revision graph.", NULL },
 	{ "branches", cmd_branches, none_opts, "", "Show the branch points.", NULL },
 	{ "show", cmd_show, json_opts, "REV", "Show one revision in full.", NULL },
+	{ "verify", cmd_verify, verify_opts, "[--accept REV | --accept-all] [--json]",
+	  "Check that applied scripts were not edited or deleted since they were applied.",
+	  "Every applied script's SHA-256 is in the history table. verify exits 0 when all match\n"
+	  "and 3 when some were edited or deleted; upgrade and downgrade refuse to run then,\n"
+	  "unless given --allow-changed. An intentional edit is accepted with --accept REV." },
+	{ "log", cmd_log, log_opts, "[-n N] [-r REV] [--json]",
+	  "Show the history table: every step applied, newest first.", NULL },
 	{ "embed", cmd_embed, embed_opts, "[-o FILE] [--name NAME]",
 	  "Write the revision scripts into a C source file for strata_options.scripts.", NULL },
 	{ "help", cmd_help, none_opts, "[COMMAND]", "Show help for strata or a command.", NULL },

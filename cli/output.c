@@ -167,7 +167,7 @@ static void on_log(void *ctx, strata_level level, const char *msg)
 	fprintf(stderr, "%s%s\n", level == STRATA_LOG_WARN ? "warning: " : "", msg);
 }
 
-static double total_ms;
+size_t cli_steps_done;
 
 static void on_event(void *ctx, const strata_event *ev)
 {
@@ -176,6 +176,8 @@ static void on_event(void *ctx, const strata_event *ev)
 	size_t i, np = strata_revision_parent_count(r);
 
 	(void)ctx;
+	if (ev->kind == STRATA_EVENT_STEP_END)
+		cli_steps_done++;
 	if (cli_quiet)
 		return;
 	if (ev->kind == STRATA_EVENT_STEP_BEGIN) {
@@ -200,7 +202,6 @@ static void on_event(void *ctx, const strata_event *ev)
 		fflush(stderr);
 		progress_open = 1;
 	} else if (ev->kind == STRATA_EVENT_STEP_END) {
-		total_ms += ev->elapsed_ms;
 		if (progress_open)
 			fprintf(stderr, " %sdone%s (%.0f ms)\n", cli_c(cli_color_err, C_GREEN),
 				cli_c(cli_color_err, C_RESET), ev->elapsed_ms);
@@ -254,6 +255,7 @@ int cli_open(strata **out, cli_args *a, int offline)
 	o.event_fn = on_event;
 	o.offline = offline;
 	o.sql_fn = offline ? on_sql : NULL;
+	o.allow_changed = a->allow_changed;
 	if (a->lock_timeout) {
 		o.lock_timeout_ms = parse_duration(a->lock_timeout);
 		if (o.lock_timeout_ms == -2) {

@@ -132,6 +132,9 @@ typedef struct strata_options {
 	strata_level log_level; /* messages above this level are not delivered */
 	strata_event_fn event_fn;
 	void *event_ctx;
+
+	/* Integrity: run even when applied scripts were edited or deleted (see strata_verify). */
+	int allow_changed;
 } strata_options;
 
 STRATA_API void strata_options_init(strata_options *opts);
@@ -237,6 +240,56 @@ STRATA_API int strata_upgrade(strata *s, const char *target);
 STRATA_API int strata_downgrade(strata *s, const char *target);
 /* Set the version table to target without running migrations.  purge: delete every row first. */
 STRATA_API int strata_stamp(strata *s, const char *target, int purge);
+
+/* ---- Integrity ----------------------------------------------------------------------- */
+
+/* An applied script that no longer matches what was applied. */
+typedef enum strata_drift_kind {
+	STRATA_DRIFT_CHANGED = 1, /* the file was edited after it was applied */
+	STRATA_DRIFT_DELETED = 2  /* the history table records it, no script has it any more */
+} strata_drift_kind;
+
+typedef struct strata_drift {
+	strata_drift_kind kind;
+	const char *revision;
+	const char *path;              /* the script, or NULL when deleted */
+	const char *recorded_checksum; /* SHA-256 recorded when applied (or accepted) */
+	const char *current_checksum;  /* SHA-256 of the file now, or NULL when deleted */
+	const char *recorded_at;       /* when it was recorded */
+} strata_drift;
+
+typedef struct strata_driftlist strata_driftlist;
+
+/* Compare every applied script with the checksum recorded in the history table.  An empty
+ * list means all match.  Revisions applied before strata kept a history are not judged. */
+STRATA_API int strata_verify(strata *s, strata_driftlist **out);
+STRATA_API size_t strata_driftlist_count(const strata_driftlist *l);
+STRATA_API const strata_drift *strata_driftlist_get(const strata_driftlist *l, size_t i);
+STRATA_API void strata_driftlist_free(strata_driftlist *l);
+
+/* Accept an intentional edit: record the script's current checksum (history direction
+ * "accept").  target: a revision, or NULL for every changed script. */
+STRATA_API int strata_accept(strata *s, const char *target);
+
+/* The history table, newest first. */
+typedef struct strata_log_entry {
+	long id;
+	const char *revision;
+	const char *direction;   /* up, down, stamp, accept */
+	const char *checksum;
+	const char *applied_at;
+	long duration_ms;
+	const char *applied_by;  /* user@host */
+	const char *strata_version;
+} strata_log_entry;
+
+typedef struct strata_loglist strata_loglist;
+
+/* At most limit entries (0: all), only for revision when it is not NULL. */
+STRATA_API int strata_log(strata *s, strata_loglist **out, size_t limit, const char *revision);
+STRATA_API size_t strata_loglist_count(const strata_loglist *l);
+STRATA_API const strata_log_entry *strata_loglist_get(const strata_loglist *l, size_t i);
+STRATA_API void strata_loglist_free(strata_loglist *l);
 
 /* ---- Writing revisions -------------------------------------------------------------- */
 

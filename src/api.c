@@ -175,6 +175,7 @@ static int open_project(strata *s, const strata_options *o, struct sqlite3 *db)
 	s->lock_timeout_ms = o->lock_timeout_ms ? o->lock_timeout_ms
 			     : s->cfg.lock_timeout_ms ? s->cfg.lock_timeout_ms : 60000;
 	s->offline = o->offline;
+	s->allow_changed = o->allow_changed;
 	s->sql_fn = o->sql_fn;
 	s->sql_ctx = o->sql_ctx;
 	if (s->offline && !s->sql_fn)

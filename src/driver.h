@@ -64,6 +64,8 @@ typedef struct st_driver {
 	int (*unlock)(st_err *err, st_conn *c, const char *key);
 	/* Cancel what runs now.  Must be async-signal-safe. */
 	void (*interrupt)(st_conn *c);
+	/* Append every row of a query to out, row after row, ncols values each (NULL as ""). */
+	int (*query)(st_err *err, st_conn *c, const char *sql, int ncols, st_strvec *out);
 } st_driver;
 
 extern const st_driver st_driver_sqlite;

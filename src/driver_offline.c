@@ -75,6 +75,12 @@ static int off_query_column(st_err *err, st_conn *c, const char *sql, st_strvec 
 	return 0;
 }
 
+static int off_query(st_err *err, st_conn *c, const char *sql, int ncols, st_strvec *out)
+{
+	(void)err, (void)c, (void)sql, (void)ncols, (void)out;
+	return 0;
+}
+
 static int off_begin(st_err *err, st_conn *c)
 {
 	(void)err;
@@ -121,4 +127,5 @@ const st_driver st_driver_offline = {
 	.lock = NULL,
 	.unlock = NULL,
 	.interrupt = NULL,
+	.query = off_query,
 };

@@ -176,10 +176,10 @@ static int sq_exec(st_err *err, st_conn *c, const char *sql)
 	return 0;
 }
 
-static int sq_query_column(st_err *err, st_conn *c, const char *sql, st_strvec *out)
+static int sq_query(st_err *err, st_conn *c, const char *sql, int ncols, st_strvec *out)
 {
 	sqlite3_stmt *st = NULL;
-	int rc;
+	int rc, i;
 
 	if (!c->db)
 		return 0;
@@ -187,16 +187,23 @@ static int sq_query_column(st_err *err, st_conn *c, const char *sql, st_strvec *
 	if (rc != SQLITE_OK)
 		return db_error(err, c, rc, NULL);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const unsigned char *v = sqlite3_column_text(st, 0);
-		if (st_strvec_push(out, v ? (const char *)v : "")) {
-			sqlite3_finalize(st);
-			return st_err_oom(err);
+		for (i = 0; i < ncols; i++) {
+			const unsigned char *v = sqlite3_column_text(st, i);
+			if (st_strvec_push(out, v ? (const char *)v : "")) {
+				sqlite3_finalize(st);
+				return st_err_oom(err);
+			}
 		}
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return db_error(err, c, rc, NULL);
 	return 0;
+}
+
+static int sq_query_column(st_err *err, st_conn *c, const char *sql, st_strvec *out)
+{
+	return sq_query(err, c, sql, 1, out);
 }
 
 static int sq_begin(st_err *err, st_conn *c)
@@ -281,4 +288,5 @@ const st_driver st_driver_sqlite = {
 	.lock = NULL,
 	.unlock = NULL,
 	.interrupt = sq_interrupt,
+	.query = sq_query,
 };

@@ -46,7 +46,7 @@ int st_connect(strata *s, int readonly)
 	return 0;
 }
 
-static char *history_table_name(strata *s)
+char *st_history_table_name(strata *s)
 {
 	const char *v = s->cfg.version_table;
 	size_t n = strlen(v);
@@ -61,14 +61,14 @@ static char *history_table_name(strata *s)
 }
 
 /* Append the qualified, quoted name of one of strata's tables. */
-static void put_table(strata *s, st_buf *b, int history)
+void st_put_table(strata *s, st_buf *b, int history)
 {
 	if (s->cfg.version_table_schema) {
 		st_buf_put_ident(b, s->cfg.version_table_schema);
 		st_buf_putc(b, '.');
 	}
 	if (history) {
-		char *h = history_table_name(s);
+		char *h = st_history_table_name(s);
 		if (!h) {
 			b->oom = 1;
 			return;
@@ -80,7 +80,7 @@ static void put_table(strata *s, st_buf *b, int history)
 	}
 }
 
-static int exec_buf(strata *s, st_buf *b)
+int st_exec_buf(strata *s, st_buf *b)
 {
 	int rc;
 
@@ -99,7 +99,7 @@ static int read_rows(strata *s, st_strvec *rows)
 	int rc;
 
 	st_buf_puts(&b, "SELECT version_num FROM ");
-	put_table(s, &b, 0);
+	st_put_table(s, &b, 0);
 	if (st_buf_oom(&b))
 		return st_err_oom(&s->err);
 	rc = s->conn_drv->query_column(&s->err, s->conn, st_buf_str(&b), rows);
@@ -161,32 +161,39 @@ int st_read_state(strata *s, int readonly)
 	return 0;
 }
 
+/* Whether the database is a SQLite file that does not exist yet. */
+int st_db_absent(strata *s)
+{
+	return s->url.kind == ST_URL_SQLITE && !s->app_db && strcmp(s->url.path, ":memory:") != 0 &&
+	       !st_path_exists(s->url.path);
+}
+
 /* ---- strata's own tables ---------------------------------------------------------------- */
 
-static int ensure_tables(strata *s)
+int st_ensure_tables(strata *s)
 {
 	st_buf b = ST_BUF_INIT;
 	const st_driver *dialect = s->drv;
 	int rc;
 
 	st_buf_puts(&b, "CREATE TABLE IF NOT EXISTS ");
-	put_table(s, &b, 0);
+	st_put_table(s, &b, 0);
 	/* Constraint names are per schema in PostgreSQL: derive it from the table's name (a
 	 * validated identifier, so it needs no escaping inside the quotes). */
 	st_buf_printf(&b, " (\n    version_num VARCHAR(64) NOT NULL,\n    CONSTRAINT \"%s_pkc\" "
 			  "PRIMARY KEY (version_num)\n)",
 		      s->cfg.version_table);
-	if ((rc = exec_buf(s, &b)))
+	if ((rc = st_exec_buf(s, &b)))
 		return rc;
 	st_buf_puts(&b, "CREATE TABLE IF NOT EXISTS ");
-	put_table(s, &b, 1);
+	st_put_table(s, &b, 1);
 	st_buf_printf(&b,
 		      " (\n    id %s,\n    revision VARCHAR(64) NOT NULL,\n"
 		      "    direction VARCHAR(8) NOT NULL,\n    checksum VARCHAR(64),\n"
 		      "    applied_at %s NOT NULL,\n    duration_ms INTEGER,\n"
 		      "    applied_by VARCHAR(255),\n    strata_version VARCHAR(32)\n)",
 		      dialect->history_id_ddl, dialect->timestamp_type);
-	return exec_buf(s, &b);
+	return st_exec_buf(s, &b);
 }
 
 static const char *applied_by(void)
@@ -209,23 +216,26 @@ static const char *applied_by(void)
 	return who;
 }
 
-static int write_history(strata *s, const st_rev *r, const char *direction, double ms)
+int st_write_history(strata *s, const st_rev *r, const char *id, const char *direction, double ms)
 {
 	st_buf b = ST_BUF_INIT;
 	char sum[65], when[32];
 
-	if (st_sha256_hex(r->text, r->text_len, sum))
+	if (r && st_sha256_hex(r->text, r->text_len, sum))
 		return st_fail(s, STRATA_ERROR, "cannot compute the checksum of %s", r->path);
 	st_now_iso(when);
 	st_buf_puts(&b, "INSERT INTO ");
-	put_table(s, &b, 1);
+	st_put_table(s, &b, 1);
 	st_buf_puts(&b, " (revision, direction, checksum, applied_at, duration_ms, applied_by, "
 			"strata_version) VALUES (");
-	st_buf_put_literal(&b, r->id);
+	st_buf_put_literal(&b, r ? r->id : id);
 	st_buf_puts(&b, ", ");
 	st_buf_put_literal(&b, direction);
 	st_buf_puts(&b, ", ");
-	st_buf_put_literal(&b, sum);
+	if (r)
+		st_buf_put_literal(&b, sum);
+	else
+		st_buf_puts(&b, "NULL");
 	st_buf_puts(&b, ", ");
 	st_buf_put_literal(&b, when);
 	st_buf_printf(&b, ", %ld, ", (long)(ms + 0.5));
@@ -233,7 +243,7 @@ static int write_history(strata *s, const st_rev *r, const char *direction, doub
 	st_buf_puts(&b, ", ");
 	st_buf_put_literal(&b, STRATA_VERSION);
 	st_buf_puts(&b, ")");
-	return exec_buf(s, &b);
+	return st_exec_buf(s, &b);
 }
 
 static int row_index(strata *s, const char *id)
@@ -252,10 +262,10 @@ static int row_delete(strata *s, const char *id)
 	int i = row_index(s, id), rc;
 
 	st_buf_puts(&b, "DELETE FROM ");
-	put_table(s, &b, 0);
+	st_put_table(s, &b, 0);
 	st_buf_puts(&b, " WHERE version_num = ");
 	st_buf_put_literal(&b, id);
-	if ((rc = exec_buf(s, &b)))
+	if ((rc = st_exec_buf(s, &b)))
 		return rc;
 	if (i >= 0) {
 		free(s->rows.v[i]);
@@ -270,11 +280,11 @@ static int row_insert(strata *s, const char *id)
 	int rc;
 
 	st_buf_puts(&b, "INSERT INTO ");
-	put_table(s, &b, 0);
+	st_put_table(s, &b, 0);
 	st_buf_puts(&b, " (version_num) VALUES (");
 	st_buf_put_literal(&b, id);
 	st_buf_puts(&b, ")");
-	if ((rc = exec_buf(s, &b)))
+	if ((rc = st_exec_buf(s, &b)))
 		return rc;
 	return st_strvec_push(&s->rows, id) ? st_err_oom(&s->err) : 0;
 }
@@ -437,7 +447,8 @@ static int run_step(strata *s, const st_step *st, size_t index, size_t total)
 		goto fail;
 	}
 	if (rc || (rc = update_versions(s, r, st->dir)) ||
-	    (rc = write_history(s, r, st->dir == STRATA_UP ? "up" : "down", st_now_ms() - t0)))
+	    (rc = st_write_history(s, r, NULL, st->dir == STRATA_UP ? "up" : "down",
+				       st_now_ms() - t0)))
 		goto fail;
 	if (s->interrupted) {
 		rc = st_fail(s, STRATA_EINTR, "interrupted during %s %s; it was rolled back", verb,
@@ -479,7 +490,7 @@ static int check_steps(strata *s, const strata_plan *p)
 
 typedef int (*planner)(strata *s, strata_plan **out, const st_target *t);
 
-static int lock_run(strata *s, int take)
+int st_lock_run(strata *s, int take)
 {
 	const st_driver *d = s->conn_drv;
 	char key[256];
@@ -566,10 +577,15 @@ static int migrate(strata *s, const char *expr, planner plan_fn, strata_directio
 	}
 	if ((rc = st_target_parse(s, &t, to)))
 		goto out;
+	if (!s->offline && st_db_absent(s)) {
+		/* Nothing is applied, and an empty plan must not create the file. */
+		if ((rc = st_read_state(s, 1)) || (rc = plan_fn(s, &p, &t)) || !p->n)
+			goto out;
+	}
 	if (!s->offline) {
 		if ((rc = st_connect(s, 0)))
 			goto out;
-		if ((rc = lock_run(s, 1)))
+		if ((rc = st_lock_run(s, 1)))
 			goto out;
 		locked = 1;
 		s->state_valid = 0;
@@ -577,12 +593,14 @@ static int migrate(strata *s, const char *expr, planner plan_fn, strata_directio
 	for (;;) {
 		if (!s->offline && (rc = st_read_state(s, 0)))
 			goto out;
+		if (!attempts && (rc = st_check_unchanged(s)))
+			goto out;
 		strata_plan_free(p);
 		p = NULL;
 		if ((rc = plan_fn(s, &p, &t)) || (rc = check_steps(s, p)))
 			goto out;
 		if (p->n && !tables) {
-			if ((rc = ensure_tables(s)))
+			if ((rc = st_ensure_tables(s)))
 				goto out;
 			tables = 1;
 		}
@@ -614,7 +632,7 @@ static int migrate(strata *s, const char *expr, planner plan_fn, strata_directio
 	}
 out:
 	if (locked)
-		lock_run(s, 0);
+		st_lock_run(s, 0);
 	strata_plan_free(p);
 	st_target_free(&t);
 	return rc;
@@ -662,7 +680,7 @@ STRATA_API int strata_stamp(strata *s, const char *expr, int purge)
 		goto out;
 	}
 	if (!s->offline) {
-		if ((rc = st_connect(s, 0)) || (rc = lock_run(s, 1)))
+		if ((rc = st_connect(s, 0)) || (rc = st_lock_run(s, 1)))
 			goto out;
 		locked = 1;
 		s->state_valid = 0;
@@ -716,7 +734,7 @@ STRATA_API int strata_stamp(strata *s, const char *expr, int purge)
 			want[p->steps[i].rev->idx] = 0;
 		strata_plan_free(p);
 	}
-	if ((rc = ensure_tables(s)))
+	if ((rc = st_ensure_tables(s)))
 		goto out;
 	if ((rc = s->conn_drv->begin(&s->err, s->conn)))
 		goto out;
@@ -735,15 +753,23 @@ STRATA_API int strata_stamp(strata *s, const char *expr, int purge)
 			goto rollback;
 		}
 	memcpy(s->applied, want, s->graph.n);
+	/* History: "stamp" for each new row, "unstamp" for each row whose revision is no longer
+	 * applied (a row that only moved up its branch is covered by the new row). */
 	for (i = 0; i < old.n; i++) {
 		st_rev *r = st_graph_get(&s->graph, old.v[i]);
-		if ((!r || !is_top(s, r)) && (rc = row_delete(s, old.v[i])))
+		if (r && is_top(s, r))
+			continue;
+		if ((rc = row_delete(s, old.v[i])))
+			goto rollback;
+		if ((!r || !s->applied[r->idx]) &&
+		    (rc = st_write_history(s, r, old.v[i], "unstamp", 0)))
 			goto rollback;
 	}
 	for (i = 0; i < s->graph.n; i++) {
 		st_rev *r = s->graph.revs[i];
 		if (is_top(s, r) && row_index(s, r->id) < 0) {
-			if ((rc = row_insert(s, r->id)) || (rc = write_history(s, r, "stamp", 0)))
+			if ((rc = row_insert(s, r->id)) ||
+			    (rc = st_write_history(s, r, NULL, "stamp", 0)))
 				goto rollback;
 		}
 	}
@@ -756,7 +782,7 @@ rollback:
 	s->state_valid = 0;
 out:
 	if (locked)
-		lock_run(s, 0);
+		st_lock_run(s, 0);
 	if (rc)
 		s->state_valid = 0;
 	st_strvec_free(&old);

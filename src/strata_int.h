@@ -50,6 +50,8 @@ struct strata {
 	uint8_t *applied;     /* st_graph.n bytes */
 	st_strvec rows;       /* version table rows as read */
 
+	int allow_changed;
+
 	volatile sig_atomic_t interrupted;
 };
 
@@ -86,6 +88,20 @@ int st_load_scripts(strata *s, const strata_embedded_script *emb, size_t n_emb);
 /* Database access (run.c). */
 int st_connect(strata *s, int readonly);
 int st_read_state(strata *s, int readonly);
+/* Append the quoted, schema-qualified name of the version table (or the history table). */
+void st_put_table(strata *s, st_buf *b, int history);
+/* The history table's bare name (free()); NULL on OOM. */
+char *st_history_table_name(strata *s);
+int st_exec_buf(strata *s, st_buf *b); /* runs and frees b */
+int st_ensure_tables(strata *s);
+/* A history row for r (or, when r is NULL, for the id alone, without checksum). */
+int st_write_history(strata *s, const st_rev *r, const char *id, const char *direction,
+		     double ms);
+int st_db_absent(strata *s);
+int st_lock_run(strata *s, int take);
+
+/* Integrity (verify.c): refuse to run when applied scripts were edited or deleted. */
+int st_check_unchanged(strata *s);
 
 /* Targets (target.c). */
 typedef enum st_target_kind {
