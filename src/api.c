@@ -120,9 +120,13 @@ static int choose_url(strata *s, const strata_options *o, struct sqlite3 *db)
 		url = env;
 		s->url_source = "$DATABASE_URL";
 	} else if (s->cfg.url && *s->cfg.url) {
-		url = s->cfg.url;
-		base = s->cfg.dir;
 		s->url_source = s->cfg.path;
+		if (st_expand_env(&s->err, &owned, s->cfg.url)) {
+			st_err_at(&s->err, s->cfg.path, s->cfg.url_line, 0);
+			return STRATA_ECONFIG;
+		}
+		url = owned;
+		base = s->cfg.dir;
 	} else {
 		url = "sqlite:///app.db";
 		base = s->cfg.dir;
@@ -182,8 +186,13 @@ static int open_project(strata *s, const strata_options *o, struct sqlite3 *db)
 		return st_fail(s, STRATA_EUSAGE, "offline mode needs sql_fn");
 	s->app_db = db;
 
-	if ((rc = choose_url(s, o, db)))
-		return rc;
+	if ((rc = choose_url(s, o, db))) {
+		/* A URL the ini file cannot give right now (an unset ${VAR}) matters only to the
+		 * commands that use the database: keep the error for them. */
+		if (rc != STRATA_ECONFIG || s->url_source != s->cfg.path || !s->cfg.path)
+			return rc;
+		st_err_move(&s->url_err, &s->err);
+	}
 
 	if (o->scripts) {
 		rc = st_load_scripts(s, o->scripts, o->n_scripts);
@@ -258,6 +267,7 @@ STRATA_API void strata_free(strata *s)
 	free(s->applied);
 	st_strvec_free(&s->rows);
 	st_err_clear(&s->err);
+	st_err_clear(&s->url_err);
 	free(s);
 }
 

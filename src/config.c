@@ -78,8 +78,12 @@ static int handler(void *user, const char *section, const char *name, const char
 	if (strcmp(name, "script_location") == 0)
 		return set_string(lc, &cfg->script_location, value);
 	if (strcmp(name, "url") == 0) {
+		/* Kept as written: ${VAR} is expanded when the URL is used, so commands that need
+		 * no database work without the variable (see choose_url in api.c). */
 		cfg->url_line = lc->rs.line;
-		return set_string(lc, &cfg->url, value);
+		free(cfg->url);
+		cfg->url = strdup(value);
+		return cfg->url ? 1 : (st_err_oom(lc->err), 0);
 	}
 	if (strcmp(name, "version_table") == 0 || strcmp(name, "version_table_schema") == 0) {
 		char **field = name[13] ? &cfg->version_table_schema : &cfg->version_table;

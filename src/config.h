@@ -9,7 +9,7 @@ typedef struct st_config {
 	char *path;            /* the ini file, or NULL */
 	char *dir;             /* base for relative paths: the ini file's folder, or "." */
 	char *script_location; /* as written (relative to dir) */
-	char *url;             /* as written, ${VAR} expanded; may hold a password */
+	char *url;             /* as written, ${VAR} not yet expanded; may hold a password */
 	int url_line;          /* line of url= in the ini, 0 when not from the ini */
 	char *version_table;
 	char *version_table_schema;

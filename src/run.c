@@ -24,6 +24,14 @@ int st_connect(strata *s, int readonly)
 
 	if (s->conn && (!s->conn_readonly || readonly))
 		return 0;
+	if (s->url_err.code) {
+		/* Deferred from strata_open: copy it, so every call reports it again. */
+		st_err_set(&s->err, s->url_err.code, "%s", s->url_err.message);
+		st_err_at(&s->err, s->url_err.file, s->url_err.line, 0);
+		if (s->url_err.hint)
+			st_err_hint(&s->err, "%s", s->url_err.hint);
+		return s->url_err.code;
+	}
 	if (s->conn) {
 		s->conn_drv->close(s->conn);
 		s->conn = NULL;

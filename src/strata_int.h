@@ -25,6 +25,7 @@ struct strata {
 	char *versions_dir;
 	st_url url;
 	const char *url_source;
+	st_err url_err;       /* why the URL is unusable, reported when a command needs it */
 	const st_driver *drv; /* the engine (also in offline mode: for its dialect) */
 	st_graph graph;
 
