@@ -1,0 +1,1 @@
+sqlite3 app.db "UPDATE strata_version SET version_num = 'gone42'"

@@ -1,0 +1,1 @@
+rm -r migrations/versions

@@ -1,0 +1,1 @@
+"$STRATA" -q upgrade head

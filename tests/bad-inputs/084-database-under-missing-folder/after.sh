@@ -1,0 +1,1 @@
+check "$name: no folder was created" test ! -e "$P/no"

@@ -1,0 +1,1 @@
+mkdir ro && chmod 555 ro
