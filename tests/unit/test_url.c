@@ -169,14 +169,16 @@ static void test_not_a_url(void **state)
 /* st_url_redact(in) is want, and holds no trace of secret. */
 static void redacts(const char *in, const char *want, const char *secret)
 {
-	char *r = st_url_redact(in);
+	char *out = st_url_redact(in), r[512];
 
-	assert_non_null(r);
+	/* Copied, so a failing check leaks nothing. */
+	assert_non_null(out);
+	snprintf(r, sizeof(r), "%s", out);
+	free(out);
 	if (want && strcmp(r, want) != 0)
 		fail_msg("redact(\"%s\") = \"%s\", expected \"%s\"", in, r, want);
 	if (secret && strstr(r, secret))
 		fail_msg("redact(\"%s\") = \"%s\" still holds \"%s\"", in, r, secret);
-	free(r);
 }
 
 static void test_redact_userinfo(void **state)
