@@ -463,7 +463,10 @@ static int pg_exec_script(st_err *err, st_conn *c, const char *sql, size_t len,
 	if (rc == STRATA_ENOMEM)
 		return st_err_oom(err);
 	if (rc) {
-		st_err_set(err, STRATA_EDB, "cannot split the section into statements: %s", msg);
+		/* "... at or near" quotes the rest of the text: keep the message one line. */
+		size_t one = strcspn(msg, "\n");
+		st_err_set(err, STRATA_EDB, "cannot split the section into statements: %.*s%s",
+			   (int)one, msg, msg[one] ? "...\"" : "");
 		stmt_at(err, sql, erroff == (size_t)-1 ? 0 : erroff, pos);
 		st_err_hint(err, "nothing of this section ran");
 		free(msg);
