@@ -142,6 +142,19 @@ static int setup_merge(void **state)
 	return open_project(p);
 }
 
+/* Ids with dashes: v-1 - v-2 - v-3 */
+static int setup_dashed(void **state)
+{
+	pfx *p = new_project();
+
+	if (!(*state = p))
+		return -1;
+	rev(p, "v-1", "none", NULL);
+	rev(p, "v-2", "v-1", NULL);
+	rev(p, "v-3", "v-2", NULL);
+	return open_project(p);
+}
+
 /* ---- helpers --------------------------------------------------------------------------- */
 
 static const char *errmsg(strata *s)
@@ -349,6 +362,22 @@ static void test_relative_past_head_below_base(void **state)
 	expect_resolve_error(p->s, "c88000-5", "goes below base");
 	expect_resolve_error(p->s, "ae10+1", "ambiguous revision prefix 'ae10'");
 	expect_resolve_error(p->s, "nope-1", "unknown revision 'nope'");
+}
+
+static void test_ids_with_dashes(void **state)
+{
+	pfx *p = *state;
+
+	/* An exact id wins over REV-N; REV-N still works on such ids. */
+	assert_string_equal(resolve(p->s, "v-2"), "v-2");
+	assert_string_equal(resolve(p->s, "v-3-1"), "v-2");
+	assert_string_equal(resolve(p->s, "v-3-2"), "v-1");
+	assert_string_equal(resolve(p->s, "v-1+2"), "v-3");
+	assert_string_equal(plan_up(p->s, "v-2"), "v-1 v-2");
+	expect_resolve_error(p->s, "v-", "ambiguous revision prefix 'v-'");
+	/* Read as REV-N with REV "v", an ambiguous prefix. */
+	expect_resolve_error(p->s, "v-4", "ambiguous revision prefix 'v' matches 3 revisions");
+	expect_resolve_error(p->s, "w-1", "unknown revision 'w' in 'w-1'");
 }
 
 /* ---- plans on a linear history --------------------------------------------------------------- */
@@ -742,6 +771,7 @@ static void test_history_errors(void **state)
 #define B(name) cmocka_unit_test_setup_teardown(name, setup_branches, teardown)
 #define D(name) cmocka_unit_test_setup_teardown(name, setup_deps, teardown)
 #define M(name) cmocka_unit_test_setup_teardown(name, setup_merge, teardown)
+#define V(name) cmocka_unit_test_setup_teardown(name, setup_dashed, teardown)
 
 int main(void)
 {
@@ -750,6 +780,7 @@ int main(void)
 		L(test_ids_and_prefixes),
 		L(test_rev_plus_minus),
 		L(test_relative_past_head_below_base),
+		V(test_ids_with_dashes),
 		L(test_plan_linear_from_empty),
 		L(test_relative_with_state),
 		L(test_downgrade_targets),
