@@ -750,6 +750,22 @@ static void test_history_current_at_base(void **state)
 	assert_string_equal(history(p->s, "current:"), "c88000 b77000 ae1002 ae1001");
 }
 
+/* BUG (src/api.c, range_side): a lower bound that resolves to a base with a branch or an
+ * anchor ("label@base", "REV-N" one step below a base) marks nothing and still counts as a
+ * bound, so the range is silently empty.  "r0-1" is the base below r0, so "r0-1:" is the
+ * whole history (as "base:"); "xb@base:" is branch xb from its base up (Alembic lists
+ * x2 x1 r0), certainly not nothing. */
+static void test_history_from_branch_base(void **state)
+{
+	pfx *p = *state;
+	const char *h;
+
+	assert_string_equal(history(p->s, "r0-1:"), "y2 y1 x2 x1 r0");
+	h = history(p->s, "xb@base:");
+	assert_starts_with(h, "x2 x1");
+	assert_not_contains(h, "y");
+}
+
 static void test_history_errors(void **state)
 {
 	pfx *p = *state;
@@ -799,6 +815,7 @@ int main(void)
 		L(test_history_ranges),
 		B(test_history_branches),
 		L(test_history_current_at_base),
+		B(test_history_from_branch_base),
 		L(test_history_errors),
 	};
 
