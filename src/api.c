@@ -433,14 +433,25 @@ static int range_side(strata *s, const char *expr, uint8_t *set, int *any)
 			if (r)
 				set[r->idx] = 1;
 		}
+		*any = s->rows.n > 0; /* at base, "current" bounds nothing */
 		return 0;
 	}
 	if ((rc = st_target_parse(s, &t, expr)) == 0) {
 		if (t.kind == ST_T_REVS) {
 			for (size_t i = 0; i < t.n; i++)
 				set[t.revs[i]->idx] = 1;
-		} else if (t.kind == ST_T_BASE && !t.label && !t.anchor) {
-			*any = 0; /* from the beginning */
+		} else if (t.kind == ST_T_BASE && t.label) {
+			/* label@base: from the first revisions of the branch. */
+			for (size_t i = 0; i < s->graph.n; i++) {
+				st_rev *r = s->graph.revs[i];
+				int first = st_rev_has_branch(r, t.label);
+				for (size_t j = 0; first && j < r->n_down_ids; j++)
+					first = !st_rev_has_branch(r->parents[j], t.label);
+				if (first)
+					set[i] = 1;
+			}
+		} else if (t.kind == ST_T_BASE) {
+			*any = 0; /* base, or below one: from the beginning */
 		} else if (t.kind == ST_T_RELATIVE) {
 			rc = st_fail(s, STRATA_ETARGET,
 				     "'%s' in a history range: write current, a revision, or REV-N", expr);
@@ -461,22 +472,38 @@ STRATA_API int strata_resolve(strata *s, strata_revlist **out, const char *expr)
 	*out = NULL;
 	if ((rc = st_need_project(s)))
 		return rc;
+	if (!expr) {
+		memset(&t, 0, sizeof(t));
+		rc = st_fail(s, STRATA_EUSAGE, "no target given");
+		goto out;
+	}
 	if ((rc = st_target_parse(s, &t, expr)))
 		goto out;
 	if (t.kind == ST_T_RELATIVE) {
-		/* Where a relative move would end: the last step of its plan. */
+		/* Where a relative move would leave the database: its plan applied to a copy of the
+		 * state, then the revisions on top. */
+		uint8_t *after = NULL;
+		st_rev **top = NULL;
+		size_t n;
 		if ((rc = st_read_state(s, 1)) ||
 		    (rc = (t.delta >= 0 ? st_plan_up : st_plan_down)(s, &p, &t)))
 			goto out;
-		if (!(*out = st_revlist_new(1))) {
+		after = malloc(s->graph.n + 1);
+		top = calloc(s->graph.n + 1, sizeof(st_rev *));
+		if (!after || !top || !(*out = st_revlist_new(s->graph.n))) {
+			free(after);
+			free(top);
 			rc = st_err_oom(&s->err);
 			goto out;
 		}
-		if (p->n && t.delta > 0)
-			st_revlist_push(*out, p->steps[p->n - 1].rev);
-		else if (p->n)
-			for (i = 0; i < p->steps[p->n - 1].rev->n_down_ids && i < 1; i++)
-				st_revlist_push(*out, p->steps[p->n - 1].rev->parents[i]);
+		memcpy(after, s->applied, s->graph.n);
+		for (i = 0; i < p->n; i++)
+			after[p->steps[i].rev->idx] = p->steps[i].dir == STRATA_UP;
+		n = st_top_revs(s, after, top);
+		for (i = 0; i < n; i++)
+			st_revlist_push(*out, top[i]);
+		free(after);
+		free(top);
 		goto out;
 	}
 	if (!(*out = st_revlist_new(t.n))) {

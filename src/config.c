@@ -251,7 +251,8 @@ int st_expand_env(st_err *err, char **out, const char *value)
 				st_buf_add(&b, def, (size_t)(end - def));
 			} else {
 				st_buf_free(&b);
-				st_err_set(err, STRATA_ECONFIG, "environment variable %s is not set", name);
+				st_err_set(err, STRATA_ECONFIG, "environment variable %s is %s", name,
+					   val ? "empty" : "not set");
 				st_err_hint(err, "set it, or give a default: ${%s:-value}", name);
 				return STRATA_ECONFIG;
 			}
@@ -273,7 +274,7 @@ long st_parse_duration_ms(const char *s)
 		return -1;
 	errno = 0;
 	v = strtod(s, &end);
-	if (end == s || errno || v < 0 || v > 1e9)
+	if (end == s || errno || !(v >= 0 && v <= 1e9)) /* also refuses NaN */
 		return -2;
 	while (*end == ' ')
 		end++;

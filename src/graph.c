@@ -146,6 +146,14 @@ static int link_edges(st_err *err, st_graph *g, st_rev *r)
 			 * down_revision: the parent link must be exact. */
 			if (!is_down && nc == 1) {
 				p = cands[0];
+			} else if (!is_down && nc > 1) {
+				st_err_set(err, STRATA_ESCRIPT,
+					   "revision %s: depends_on '%s' is ambiguous: it starts %zu ids "
+					   "(%s, %s%s)",
+					   r->id, id, nc, cands[0]->id, cands[1]->id, nc > 2 ? ", ..." : "");
+				st_err_at(err, r->path, 0, 0);
+				st_err_hint(err, "write the full revision id");
+				return STRATA_ESCRIPT;
 			} else {
 				st_err_set(err, STRATA_ESCRIPT, "revision %s names unknown %s '%s'", r->id,
 					   is_down ? "down_revision" : "depends_on", id);

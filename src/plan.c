@@ -28,24 +28,28 @@ static uint8_t *new_set(strata *s)
 	return set;
 }
 
-/* The current rows (applied revisions without applied children or dependents). */
-static size_t current_rows(strata *s, st_rev **out)
+size_t st_top_revs(const strata *s, const uint8_t *applied, st_rev **out)
 {
 	size_t i, j, n = 0;
 
 	for (i = 0; i < s->graph.n; i++) {
 		st_rev *r = s->graph.revs[i];
 		int top = 1;
-		if (!s->applied[i])
+		if (!applied[i])
 			continue;
 		for (j = 0; j < r->n_children && top; j++)
-			top = !s->applied[r->children[j]->idx];
+			top = !applied[r->children[j]->idx];
 		for (j = 0; j < r->n_dependents && top; j++)
-			top = !s->applied[r->dependents[j]->idx];
+			top = !applied[r->dependents[j]->idx];
 		if (top)
 			out[n++] = r;
 	}
 	return n;
+}
+
+static size_t current_rows(strata *s, st_rev **out)
+{
+	return st_top_revs(s, s->applied, out);
 }
 
 static int list_error(strata *s, int code, const char *what, st_rev **revs, size_t n,
@@ -96,6 +100,9 @@ int st_plan_up(strata *s, strata_plan **out, const st_target *t)
 		}
 		if (t->anchor) {
 			st_graph_mark_descendants(g, reach, &t->anchor, 1);
+		} else if (t->label) {
+			/* The label's own heads, wherever the database is on other branches. */
+			memset(reach, 1, g->n);
 		} else {
 			size_t nr = current_rows(s, rows);
 			if (nr)

@@ -845,6 +845,8 @@ static int plan_public(strata *s, strata_plan **out, const char *expr, planner f
 	*out = NULL;
 	if ((rc = st_need_project(s)))
 		return rc;
+	if (!expr)
+		return st_fail(s, STRATA_EUSAGE, "no target given");
 	if (!s->offline && (rc = st_read_state(s, 1)))
 		return rc;
 	if ((rc = st_target_parse(s, &t, expr)) == 0)

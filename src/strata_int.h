@@ -126,6 +126,8 @@ int st_target_parse(strata *s, st_target *t, const char *expr);
 void st_target_free(st_target *t);
 
 /* Plans (plan.c), from the cached state s->applied. */
+/* The applied revisions nothing else applied needs (what the version table holds). */
+size_t st_top_revs(const strata *s, const uint8_t *applied, st_rev **out);
 int st_plan_up(strata *s, strata_plan **out, const st_target *t);
 int st_plan_down(strata *s, strata_plan **out, const st_target *t);
 

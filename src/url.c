@@ -42,8 +42,9 @@ static void redact_keywords(st_buf *b, const char *s, int in_query)
 						if (*q)
 							q++;
 					} else {
+						/* libpq honours backslash escapes here too */
 						while (*q && !isspace((unsigned char)*q))
-							q++;
+							q += (*q == '\\' && q[1]) ? 2 : 1;
 					}
 				}
 				p = q;
@@ -54,10 +55,23 @@ static void redact_keywords(st_buf *b, const char *s, int in_query)
 	}
 }
 
+/* Where "://" ends a scheme at the start of s ([A-Za-z][A-Za-z0-9+.-]*://), or NULL: a
+ * keyword string may hold "://" inside a value. */
+static const char *scheme_end_of(const char *s)
+{
+	const char *p = s;
+
+	if (!isalpha((unsigned char)*p))
+		return NULL;
+	while (isalnum((unsigned char)*p) || *p == '+' || *p == '.' || *p == '-')
+		p++;
+	return strncmp(p, "://", 3) == 0 ? p : NULL;
+}
+
 char *st_url_redact(const char *url)
 {
 	st_buf b = ST_BUF_INIT;
-	const char *scheme_end = strstr(url, "://");
+	const char *scheme_end = scheme_end_of(url);
 
 	if (!scheme_end) {
 		redact_keywords(&b, url, 0);
@@ -68,9 +82,13 @@ char *st_url_redact(const char *url)
 		const char *auth_end = auth + strcspn(auth, "/?#");
 		const char *at = NULL, *p, *colon = NULL;
 
-		for (p = auth; p < auth_end; p++)
+		/* libpq looks for the user's '@' up to the first '/' only, so a password may hold
+		 * '?' or '#': search as far, or the password would be printed. */
+		for (p = auth; *p && *p != '/'; p++)
 			if (*p == '@')
 				at = p;
+		if (at && at >= auth_end)
+			auth_end = at + strcspn(at, "/?#");
 		if (at) {
 			for (p = auth; p < at; p++)
 				if (*p == ':') {
@@ -160,13 +178,13 @@ int st_url_parse(st_err *err, st_url *out, const char *url, const char *base_dir
 		out->conninfo = strdup(url);
 		return out->conninfo ? 0 : st_err_oom(err);
 	}
-	if (!strstr(url, "://") && strchr(url, '=')) {
+	if (!scheme_end_of(url) && strchr(url, '=')) {
 		/* A libpq keyword/value string: "host=localhost dbname=app". */
 		out->kind = ST_URL_POSTGRES;
 		out->conninfo = strdup(url);
 		return out->conninfo ? 0 : st_err_oom(err);
 	}
-	if (colon && strncmp(colon, "://", 3) == 0) {
+	if (scheme_end_of(url)) {
 		st_err_set(err, STRATA_ECONFIG, "unknown URL scheme '%.*s' in %s: %s", (int)slen, url,
 			   what, out->redacted);
 		st_err_hint(err, "strata supports sqlite:///path.db and postgresql://user@host/db");
