@@ -241,8 +241,10 @@ static void test_depends_on_ambiguous_prefix(void **state)
 	add(f, "p1cafe", NULL);
 	add(f, "p2cafe", "p1cafe");
 	assert_int_equal(build(f), STRATA_ESCRIPT);
-	assert_string_equal(f->err.message, "revision a1 names unknown depends_on 'p'");
+	assert_string_equal(f->err.message, "revision a1: depends_on 'p' is ambiguous: it starts 2 "
+					    "ids (p1cafe, p2cafe)");
 	assert_string_equal(f->err.file, "versions/a1.sql");
+	assert_contains(f->err.hint, "full revision id");
 }
 
 static void test_down_revision_prefix_refused(void **state)
