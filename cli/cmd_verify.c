@@ -124,6 +124,8 @@ int cmd_log(const cli_command *cmd, cli_args *a)
 			cli_json_str(stdout, e->applied_by);
 			fputs(", \"strata_version\": ", stdout);
 			cli_json_str(stdout, e->strata_version);
+			fputs(", \"note\": ", stdout);
+			cli_json_str(stdout, *e->note ? e->note : NULL);
 			fputc('}', stdout);
 		}
 		fputs(n ? "\n]}\n" : "]}\n", stdout);
@@ -134,6 +136,8 @@ int cmd_log(const cli_command *cmd, cli_args *a)
 			       e->applied_at, e->direction, cli_c(cli_color_out, C_YELLOW), e->revision,
 			       cli_c(cli_color_out, C_RESET), e->duration_ms, e->applied_by, e->checksum,
 			       e->strata_version);
+			if (*e->note)
+				printf("       %s\n", e->note);
 		}
 		if (!n && !cli_quiet)
 			fprintf(stderr, "The history is empty.\n");

@@ -275,12 +275,13 @@ STRATA_API int strata_accept(strata *s, const char *target);
 typedef struct strata_log_entry {
 	long id;
 	const char *revision;
-	const char *direction;   /* up, down, stamp, accept */
+	const char *direction;   /* up, down, stamp, unstamp, accept, failed */
 	const char *checksum;
 	const char *applied_at;
 	long duration_ms;
 	const char *applied_by;  /* user@host */
 	const char *strata_version;
+	const char *note;        /* why a step failed (a transaction:false section), or "" */
 } strata_log_entry;
 
 typedef struct strata_loglist strata_loglist;

@@ -199,7 +199,7 @@ int st_ensure_tables(strata *s)
 		      " (\n    id %s,\n    revision VARCHAR(64) NOT NULL,\n"
 		      "    direction VARCHAR(8) NOT NULL,\n    checksum VARCHAR(64),\n"
 		      "    applied_at %s NOT NULL,\n    duration_ms INTEGER,\n"
-		      "    applied_by VARCHAR(255),\n    strata_version VARCHAR(32)\n)",
+		      "    applied_by VARCHAR(255),\n    strata_version VARCHAR(32),\n    note TEXT\n)",
 		      dialect->history_id_ddl, dialect->timestamp_type);
 	return st_exec_buf(s, &b);
 }
@@ -224,7 +224,8 @@ static const char *applied_by(void)
 	return who;
 }
 
-int st_write_history(strata *s, const st_rev *r, const char *id, const char *direction, double ms)
+int st_write_history(strata *s, const st_rev *r, const char *id, const char *direction, double ms,
+		     const char *note)
 {
 	st_buf b = ST_BUF_INIT;
 	char sum[65], when[32];
@@ -235,7 +236,7 @@ int st_write_history(strata *s, const st_rev *r, const char *id, const char *dir
 	st_buf_puts(&b, "INSERT INTO ");
 	st_put_table(s, &b, 1);
 	st_buf_puts(&b, " (revision, direction, checksum, applied_at, duration_ms, applied_by, "
-			"strata_version) VALUES (");
+			"strata_version, note) VALUES (");
 	st_buf_put_literal(&b, r ? r->id : id);
 	st_buf_puts(&b, ", ");
 	st_buf_put_literal(&b, direction);
@@ -250,6 +251,11 @@ int st_write_history(strata *s, const st_rev *r, const char *id, const char *dir
 	st_buf_put_literal(&b, applied_by());
 	st_buf_puts(&b, ", ");
 	st_buf_put_literal(&b, STRATA_VERSION);
+	st_buf_puts(&b, ", ");
+	if (note)
+		st_buf_put_literal(&b, note);
+	else
+		st_buf_puts(&b, "NULL");
 	st_buf_puts(&b, ")");
 	return st_exec_buf(s, &b);
 }
@@ -438,11 +444,20 @@ static int run_step(strata *s, const st_step *st, size_t index, size_t total)
 	rc = d->exec_script(&s->err, s->conn, sec->sql, sec->len, &pos);
 	if (rc) {
 		st_err_prefix(&s->err, "%s %s failed: ", verb, r->id);
-		if (!txn)
+		if (!txn) {
+			/* What ran stays: say so in the history, so the next person knows why the
+			 * schema is ahead of the version table.  The version table is unchanged. */
+			char note[512];
+			snprintf(note, sizeof(note), "%s:%d: %s", s->err.file ? s->err.file : r->path,
+				 s->err.line, s->err.message ? s->err.message : "failed");
+			if (!(d->caps & ST_CAP_OFFLINE))
+				st_write_history(s, r, NULL, "failed", st_now_ms() - t0, note);
 			st_err_hint(&s->err, "this section runs without a transaction "
 					     "(transaction:false): the statements before the failing one "
-					     "stay applied; make the section idempotent and run again, or "
-					     "undo them by hand");
+					     "stay applied, and `strata log` records the failure; make the "
+					     "section idempotent (IF NOT EXISTS) and run again, or undo them "
+					     "by hand");
+		}
 		goto fail;
 	}
 	if (!txn && (rc = d->begin(&s->err, s->conn)))
@@ -456,7 +471,7 @@ static int run_step(strata *s, const st_step *st, size_t index, size_t total)
 	}
 	if (rc || (rc = update_versions(s, r, st->dir)) ||
 	    (rc = st_write_history(s, r, NULL, st->dir == STRATA_UP ? "up" : "down",
-				       st_now_ms() - t0)))
+				       st_now_ms() - t0, NULL)))
 		goto fail;
 	if (s->interrupted) {
 		rc = st_fail(s, STRATA_EINTR, "interrupted during %s %s; it was rolled back", verb,
@@ -770,14 +785,14 @@ STRATA_API int strata_stamp(strata *s, const char *expr, int purge)
 		if ((rc = row_delete(s, old.v[i])))
 			goto rollback;
 		if ((!r || !s->applied[r->idx]) &&
-		    (rc = st_write_history(s, r, old.v[i], "unstamp", 0)))
+		    (rc = st_write_history(s, r, old.v[i], "unstamp", 0, NULL)))
 			goto rollback;
 	}
 	for (i = 0; i < s->graph.n; i++) {
 		st_rev *r = s->graph.revs[i];
 		if (is_top(s, r) && row_index(s, r->id) < 0) {
 			if ((rc = row_insert(s, r->id)) ||
-			    (rc = st_write_history(s, r, NULL, "stamp", 0)))
+			    (rc = st_write_history(s, r, NULL, "stamp", 0, NULL)))
 				goto rollback;
 		}
 	}

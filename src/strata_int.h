@@ -97,7 +97,7 @@ int st_exec_buf(strata *s, st_buf *b); /* runs and frees b */
 int st_ensure_tables(strata *s);
 /* A history row for r (or, when r is NULL, for the id alone, without checksum). */
 int st_write_history(strata *s, const st_rev *r, const char *id, const char *direction,
-		     double ms);
+		     double ms, const char *note);
 int st_db_absent(strata *s);
 int st_lock_run(strata *s, int take);
 

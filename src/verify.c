@@ -93,7 +93,7 @@ static int read_records(strata *s, st_strvec *cells, record **recs, size_t *n)
 		record *r = bsearch(&rows[i], out, k, sizeof(record), cmp_record);
 		r->last_dir = rows[i].last_dir;
 		if (strcmp(rows[i].last_dir, "down") != 0 && strcmp(rows[i].last_dir, "unstamp") != 0 &&
-		    *rows[i].checksum) {
+		    strcmp(rows[i].last_dir, "failed") != 0 && *rows[i].checksum) {
 			r->checksum = rows[i].checksum;
 			r->at = rows[i].at;
 		}
@@ -157,7 +157,8 @@ static int verify(strata *s, strata_driftlist **out)
 		} else {
 			/* Recorded as applied, and the latest row is not a down. */
 			if (!recs[i].last_dir || strcmp(recs[i].last_dir, "down") == 0 ||
-			    strcmp(recs[i].last_dir, "unstamp") == 0)
+			    strcmp(recs[i].last_dir, "unstamp") == 0 ||
+			    strcmp(recs[i].last_dir, "failed") == 0)
 				continue;
 			d->kind = STRATA_DRIFT_DELETED;
 		}
@@ -258,7 +259,7 @@ STRATA_API int strata_accept(strata *s, const char *target)
 			wanted |= t.revs[j] == r;
 		if (!r || !wanted)
 			continue;
-		if ((rc = st_write_history(s, r, NULL, "accept", 0))) {
+		if ((rc = st_write_history(s, r, NULL, "accept", 0, NULL))) {
 			s->conn_drv->rollback(NULL, s->conn);
 			goto out;
 		}
@@ -326,7 +327,7 @@ STRATA_API int strata_log(strata *s, strata_loglist **out, size_t limit, const c
 	if (rc || !exists)
 		return rc;
 	st_buf_puts(&b, "SELECT id, revision, direction, checksum, applied_at, duration_ms, "
-			"applied_by, strata_version FROM ");
+			"applied_by, strata_version, note FROM ");
 	st_put_table(s, &b, 1);
 	if (revision) {
 		st_buf_puts(&b, " WHERE revision = ");
@@ -337,15 +338,15 @@ STRATA_API int strata_log(strata *s, strata_loglist **out, size_t limit, const c
 		st_buf_printf(&b, " LIMIT %zu", limit);
 	if (st_buf_oom(&b))
 		return st_err_oom(&s->err);
-	rc = s->conn_drv->query(&s->err, s->conn, st_buf_str(&b), 8, &l->cells);
+	rc = s->conn_drv->query(&s->err, s->conn, st_buf_str(&b), 9, &l->cells);
 	st_buf_free(&b);
 	if (rc)
 		return rc;
-	l->v = calloc(l->cells.n / 8 + 1, sizeof(strata_log_entry));
+	l->v = calloc(l->cells.n / 9 + 1, sizeof(strata_log_entry));
 	if (!l->v)
 		return st_err_oom(&s->err);
-	for (i = 0; i < l->cells.n / 8; i++) {
-		char **c = l->cells.v + 8 * i;
+	for (i = 0; i < l->cells.n / 9; i++) {
+		char **c = l->cells.v + 9 * i;
 		strata_log_entry *e = &l->v[l->n++];
 		e->id = strtol(c[0], NULL, 10);
 		e->revision = c[1];
@@ -355,6 +356,7 @@ STRATA_API int strata_log(strata *s, strata_loglist **out, size_t limit, const c
 		e->duration_ms = strtol(c[5], NULL, 10);
 		e->applied_by = c[6];
 		e->strata_version = c[7];
+		e->note = c[8];
 	}
 	return 0;
 }
