@@ -151,13 +151,13 @@ static int link_edges(st_err *err, st_graph *g, st_rev *r)
 					   "revision %s: depends_on '%s' is ambiguous: it starts %zu ids "
 					   "(%s, %s%s)",
 					   r->id, id, nc, cands[0]->id, cands[1]->id, nc > 2 ? ", ..." : "");
-				st_err_at(err, r->path, 0, 0);
+				st_err_at(err, r->path, r->depends_line, 0);
 				st_err_hint(err, "write the full revision id");
 				return STRATA_ESCRIPT;
 			} else {
 				st_err_set(err, STRATA_ESCRIPT, "revision %s names unknown %s '%s'", r->id,
 					   is_down ? "down_revision" : "depends_on", id);
-				st_err_at(err, r->path, 0, 0);
+				st_err_at(err, r->path, is_down ? r->down_line : r->depends_line, 0);
 				if (nc == 1)
 					st_err_hint(err, "did you mean %s?", cands[0]->id);
 				else
@@ -214,7 +214,7 @@ static int report_cycle(st_err *err, st_graph *g, st_rev **revs, size_t n, const
 			st_buf_printf(&b, "%s -> ", path[i]->id);
 		st_buf_puts(&b, r->id);
 		st_err_set(err, STRATA_ESCRIPT, "the revision graph has a cycle: %s", st_buf_str(&b));
-		st_err_at(err, r->path, 0, 0);
+		st_err_at(err, r->path, r->down_line ? r->down_line : r->depends_line, 0);
 		st_err_hint(err, "a revision's down_revision and depends_on must name older revisions");
 	} else {
 		st_err_set(err, STRATA_ESCRIPT, "the revision graph has a cycle");
@@ -350,7 +350,7 @@ int st_graph_build(st_err *err, st_graph *g, st_rev **revs, size_t n)
 			if (strcmp(g->hash[h]->id, r->id) == 0) {
 				st_err_set(err, STRATA_ESCRIPT, "duplicate revision id %s in %s and %s",
 					   r->id, g->hash[h]->path, r->path);
-				st_err_at(err, r->path, 0, 0);
+				st_err_at(err, r->path, r->id_line, 0);
 				st_err_hint(err, "every revision needs its own id; give one of them a "
 						 "new id (and fix the files that name it)");
 				return STRATA_ESCRIPT;
@@ -406,7 +406,7 @@ int st_graph_build(st_err *err, st_graph *g, st_rev **revs, size_t n)
 					   other != r ? "branch label '%s' is declared by %s and %s"
 						      : "branch label '%s' of %s is also a revision id",
 					   r->labels[j], other->id, r->id);
-				st_err_at(err, r->path, 0, 0);
+				st_err_at(err, r->path, r->labels_line, 0);
 				return STRATA_ESCRIPT;
 			}
 		}

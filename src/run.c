@@ -442,6 +442,10 @@ static int run_step(strata *s, const st_step *st, size_t index, size_t total)
 		goto fail;
 	}
 	rc = d->exec_script(&s->err, s->conn, sec->sql, sec->len, &pos);
+	if (rc == STRATA_EINTR && txn) {
+		st_err_prefix(&s->err, "%s %s was interrupted and rolled back: ", verb, r->id);
+		goto fail;
+	}
 	if (rc) {
 		st_err_prefix(&s->err, "%s %s failed: ", verb, r->id);
 		if (!txn) {

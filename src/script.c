@@ -176,6 +176,14 @@ static int header_field(parser *p, const line *ln, const char *key, size_t klen,
 		return fail(p, ln->no, msg, NULL);
 	}
 	p->seen[k] = ln->no;
+	if (k == 0)
+		r->id_line = ln->no;
+	else if (k == 1)
+		r->down_line = ln->no;
+	else if (k == 2)
+		r->labels_line = ln->no;
+	else if (k == 3)
+		r->depends_line = ln->no;
 	v = st_arena_strndup(p->a, value, vlen);
 	if (!v)
 		return st_err_oom(p->err);

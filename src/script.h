@@ -45,6 +45,7 @@ struct strata_revision {
 	st_section up, down;
 	const char *text;    /* the whole file, for checksums */
 	size_t text_len;
+	int id_line, down_line, labels_line, depends_line; /* header lines, for errors (0: absent) */
 
 	/* From the graph (graph.c). */
 	size_t idx;          /* position in topological order */

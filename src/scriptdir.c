@@ -50,7 +50,7 @@ static int parse_one(strata *s, st_rev **slot, const char *path, const char *nam
 	if (!st_file_name_matches_id(name, r->id)) {
 		st_fail(s, STRATA_ESCRIPT, "revision id %s does not match its file name %s", r->id,
 			name);
-		st_err_at(&s->err, path, 1, 0);
+		st_err_at(&s->err, path, r->id_line, 0);
 		st_err_hint(&s->err, "name the file %s_<slug>.sql, or fix the `-- revision:` header",
 			    r->id);
 		return STRATA_ESCRIPT;
