@@ -30,13 +30,11 @@ project_state() {
     -type d -printf '%P %y %m\n' -o -printf '%P %y %m %s %T@\n'
 }
 
-n_cases=0
-mkdir -p "$T/cases"
-for dir in "$cases"/[0-9]*/; do
-  dir=${dir%/}
+# One case; runs in a subshell, its report goes to a file (see the pool below).
+run_case() {
+  local dir=$1 name
   name=$(basename "$dir")
-  n_cases=$((n_cases + 1))
-  if [ ! -f "$dir/case" ]; then not_ok "$name: has a case file"; continue; fi
+  if [ ! -f "$dir/case" ]; then not_ok "$name: has a case file"; return; fi
   cmd="upgrade head" want_rc="" where="" db=unchanged as_root=""
   messages=()
   while IFS= read -r line || [ -n "$line" ]; do
@@ -51,21 +49,20 @@ for dir in "$cases"/[0-9]*/; do
       *) not_ok "$name: case file line not understood: $line" ;;
     esac
   done < "$dir/case"
-  if [ -z "$want_rc" ]; then not_ok "$name: the case file has an exit: line"; continue; fi
+  if [ -z "$want_rc" ]; then not_ok "$name: the case file has an exit: line"; return; fi
   if [ -n "$as_root" ] && [ "$is_root" = 1 ]; then
     skip "$name" "running as root: $as_root"
-    continue
+    return
   fi
 
   P=$T/cases/$name
   cp -a "$tpl" "$P"
   [ -d "$dir/files" ] && cp -a "$dir/files/." "$P/"
   if [ -f "$dir/setup.sh" ]; then
-    # A subshell for the files it makes; exported variables are kept for the command below.
-    env_before=$(export -p)
+    # (Each case runs in a subshell of its own: what setup.sh exports stays there.)
     pushd "$P" >/dev/null || exit 1
     # shellcheck disable=SC1091
-    . "$dir/setup.sh" > "$T/setup.out" 2>&1 || not_ok "$name: setup.sh succeeds" "$(cat "$T/setup.out")"
+    . "$dir/setup.sh" > "$P.setup.out" 2>&1 || not_ok "$name: setup.sh succeeds" "$(cat "$P.setup.out")"
     popd >/dev/null || exit 1
   fi
   db_before=$T/cases/$name.db.before
@@ -74,7 +71,6 @@ for dir in "$cases"/[0-9]*/; do
 
   eval "args=($cmd)"
   run_in "$P" "${args[@]}"
-  if [ -n "${env_before:-}" ]; then unset DATABASE_URL; env_before=""; fi
 
   if [ "$rc" -eq "$want_rc" ]; then ok "$name: exit $want_rc"
   else not_ok "$name: exit $want_rc (got $rc)" "$(detail)"; fi
@@ -106,5 +102,21 @@ for dir in "$cases"/[0-9]*/; do
     popd >/dev/null || exit 1
   fi
   chmod -R u+w "$P" 2>/dev/null
+}
+
+# The cases run three at a time; their reports are printed in order afterwards.
+n_cases=0
+running=0
+mkdir -p "$T/cases" "$T/reports"
+for dir in "$cases"/[0-9]*/; do
+  dir=${dir%/}
+  n_cases=$((n_cases + 1))
+  ( run_case "$dir" ) > "$T/reports/$(basename "$dir")" 2>&1 &
+  running=$((running + 1))
+  if [ "$running" -ge 3 ]; then wait -n; running=$((running - 1)); fi
+done
+wait
+for dir in "$cases"/[0-9]*/; do
+  cat "$T/reports/$(basename "$dir")"
 done
 if [ "$n_cases" -ge 40 ]; then ok "at least 40 bad-input cases ($n_cases)"; else not_ok "at least 40 bad-input cases ($n_cases)"; fi
