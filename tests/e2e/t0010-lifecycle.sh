@@ -251,6 +251,20 @@ fk project -> account"
   expect_out "$id1 -> $id2 (current), Add e-mail, to accounts!" "$e: history -i marks revision 2 now"
   run_in "$p" status
   expect_out "Pending:   1" "$e: status shows one pending after downgrade -1"
+  run_in "$p" history -r current:
+  expect_rc 0 "$e: history -r current: exits 0"
+  expect_eq "$e: history -r current: lists from the current revision up" \
+"$id2 -> $id3 (head), create task
+$id1 -> $id2, Add e-mail, to accounts!" "$out"
+  run_in "$p" history -r :current
+  expect_eq "$e: history -r :current lists up to the current revision" \
+"$id1 -> $id2, Add e-mail, to accounts!
+<base> -> $id1, create account" "$out"
+  run_in "$p" history -r -1:current
+  expect_rc 0 "$e: history -r -1:current (Alembic's relative range) exits 0"
+  expect_eq "$e: history -r -1:current lists the current revision and the one below" \
+"$id1 -> $id2, Add e-mail, to accounts!
+<base> -> $id1, create account" "$out"
 
   # ---- downgrade base ----------------------------------------------------------------------
   run_in "$p" downgrade base
