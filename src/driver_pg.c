@@ -286,9 +286,15 @@ static int result_error(st_err *err, st_conn *c, const PGresult *r, int txn, con
 			st_err_hint(err, "run the command again once the server is reachable");
 		return STRATA_EDB;
 	}
-	if (state && strcmp(state, "57014") == 0 && c->cancelled)
-		code = STRATA_EINTR;
-	else if (state && strcmp(state, "55P03") == 0)
+	if (state && strcmp(state, "57014") == 0 && c->cancelled) {
+		/* Our own PQcancel: say so, not "canceling statement due to user request". */
+		st_err_set(err, STRATA_EINTR, "%s%sinterrupted: the server cancelled the running "
+					      "statement",
+			   what, sep);
+		set_sqlstate(err, state);
+		return STRATA_EINTR;
+	}
+	if (state && strcmp(state, "55P03") == 0)
 		code = STRATA_ELOCK;
 	st_err_set(err, code, "%s%s%s", what, sep, primary);
 	set_sqlstate(err, state);
@@ -413,8 +419,14 @@ static int script_error(st_err *err, st_conn *c, PGresult *r, int txn, const cha
 			const char *sql, size_t section_len, size_t base, size_t len,
 			const st_srcpos *pos, int copy_in, size_t n_done)
 {
-	int found, code = result_error(err, c, r, txn, what);
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	int found, code;
 	size_t off = position_offset(c, r, sql + base, len, &found);
+
+	/* The runner says "was interrupted and rolled back" of a whole section: add only why. */
+	if (!what && c->cancelled && state && strcmp(state, "57014") == 0)
+		st_err_set(err, STRATA_EINTR, "the server cancelled the running statement");
+	code = result_error(err, c, r, txn, what);
 
 	if (copy_in)
 		st_err_hint(err, "load the data with INSERT statements, or COPY from a file the server "
