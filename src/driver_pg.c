@@ -84,8 +84,17 @@ static int collect_secrets(st_strvec *v, const char *conninfo)
 		for (p = auth; p < auth_end; p++)
 			if (*p == '@')
 				at = p;
-		if (at && (p = memchr(auth, ':', (size_t)(at - auth))))
-			rc |= add_url_secret(v, p + 1, (size_t)(at - p - 1));
+		if (at && (p = memchr(auth, ':', (size_t)(at - auth)))) {
+			const char *piece = ++p;
+			rc |= add_url_secret(v, p, (size_t)(at - p));
+			/* libpq ends the user info at the first '@': with an unencoded '@' in
+			 * the password, its tail becomes the host name, which messages quote. */
+			for (; p <= at; p++)
+				if (*p == '@') {
+					rc |= add_url_secret(v, piece, (size_t)(p - piece));
+					piece = p + 1;
+				}
+		}
 	}
 	/* password=... in a keyword string or a URL's query. */
 	for (p = conninfo; (p = strstr(p, "password")); p += 8) {
@@ -109,8 +118,10 @@ static int collect_secrets(st_strvec *v, const char *conninfo)
 	return rc;
 }
 
-/* msg with every secret replaced by ***; NULL when out of memory. */
-static char *scrub(const char *msg, const st_strvec *secrets)
+/* msg with every secret replaced by ***; NULL when out of memory.  A secret that the redacted
+ * URL shows anyway (a password equal to the user name, one letter) is left alone: hiding it
+ * would only garble the message ("authentication failed for user ***"). */
+static char *scrub(const char *msg, const st_strvec *secrets, const char *shown)
 {
 	st_buf b = ST_BUF_INIT;
 	const char *p = msg;
@@ -119,7 +130,8 @@ static char *scrub(const char *msg, const st_strvec *secrets)
 		size_t i, best = 0;
 		for (i = 0; i < secrets->n; i++) {
 			size_t n = strlen(secrets->v[i]);
-			if (n > best && strncmp(p, secrets->v[i], n) == 0)
+			if (n > best && strncmp(p, secrets->v[i], n) == 0 &&
+			    !strstr(shown, secrets->v[i]))
 				best = n;
 		}
 		if (best) {
@@ -132,14 +144,41 @@ static char *scrub(const char *msg, const st_strvec *secrets)
 	return st_buf_detach(&b);
 }
 
+/* What to do about the common ways connecting fails, by libpq's message. */
+static const struct {
+	const char *needles[4];
+	const char *hint;
+} connect_hints[] = {
+	{ { "password authentication failed" },
+	  "check the user name and the password (in the URL, $PGPASSWORD or ~/.pgpass)" },
+	{ { "no password supplied" },
+	  "the server asks for a password: put it in the URL, $PGPASSWORD or ~/.pgpass" },
+	{ { "FATAL:  database \"" },
+	  "create the database first (createdb NAME, or CREATE DATABASE), or fix its name in the "
+	  "URL" },
+	{ { "FATAL:  role \"" },
+	  "fix the user name in the URL, or create the role (CREATE ROLE NAME LOGIN)" },
+	{ { "permission denied", "no pg_hba.conf entry", "not permitted to log in" },
+	  "the server refuses this user here: it needs the LOGIN attribute, CONNECT on the "
+	  "database and a pg_hba.conf entry" },
+	{ { "Connection refused", "could not translate host", "No route to host",
+	    "Network is unreachable" },
+	  "check the host and port in the URL, that the server runs, and that it accepts "
+	  "connections from here (listen_addresses, firewall)" },
+	{ { "timeout expired", "No such file or directory", "could not connect" },
+	  "check the host and port in the URL, that the server runs, and that it accepts "
+	  "connections from here (listen_addresses, firewall)" },
+};
+
 static int connect_error(st_err *err, const st_url *url, PGconn *pg)
 {
 	const char *raw = pg ? PQerrorMessage(pg) : "out of memory";
 	st_strvec secrets = { 0 };
-	char *msg;
-	size_t n;
+	char *msg = NULL;
+	size_t n, i, j;
 
-	if (collect_secrets(&secrets, url->conninfo) || !(msg = scrub(raw, &secrets))) {
+	if (collect_secrets(&secrets, url->conninfo) ||
+	    !(msg = scrub(raw, &secrets, url->redacted))) {
 		st_strvec_free(&secrets);
 		return st_err_oom(err);
 	}
@@ -159,28 +198,12 @@ static int connect_error(st_err *err, const st_url *url, PGconn *pg)
 		if (*d)
 			st_err_detail(err, "%s", d);
 	}
-	if (strstr(msg, "password authentication failed"))
-		st_err_hint(err, "check the user name and the password (in the URL, $PGPASSWORD or "
-				 "~/.pgpass)");
-	else if (strstr(msg, "no password supplied"))
-		st_err_hint(err, "the server asks for a password: put it in the URL, $PGPASSWORD or "
-				 "~/.pgpass");
-	else if (strstr(msg, "database \"") && strstr(msg, "does not exist"))
-		st_err_hint(err, "create the database first (createdb NAME, or CREATE DATABASE), or fix "
-				 "its name in the URL");
-	else if (strstr(msg, "role \"") && strstr(msg, "does not exist"))
-		st_err_hint(err, "fix the user name in the URL, or create the role (CREATE ROLE NAME "
-				 "LOGIN)");
-	else if (strstr(msg, "permission denied") || strstr(msg, "no pg_hba.conf entry") ||
-		 strstr(msg, "not permitted to log in"))
-		st_err_hint(err, "the server refuses this user here: it needs the LOGIN attribute, "
-				 "CONNECT on the database and a pg_hba.conf entry");
-	else if (strstr(msg, "Connection refused") || strstr(msg, "could not translate host") ||
-		 strstr(msg, "No route to host") || strstr(msg, "Network is unreachable") ||
-		 strstr(msg, "timeout expired") || strstr(msg, "No such file or directory") ||
-		 strstr(msg, "could not connect"))
-		st_err_hint(err, "check the host and port in the URL, that the server runs, and that it "
-				 "accepts connections from here (listen_addresses, firewall)");
+	for (i = 0; i < ST_ARRAY_LEN(connect_hints) && !err->hint; i++)
+		for (j = 0; j < 4 && connect_hints[i].needles[j]; j++)
+			if (strstr(msg, connect_hints[i].needles[j])) {
+				st_err_hint(err, "%s", connect_hints[i].hint);
+				break;
+			}
 	free(msg);
 	return STRATA_EDB;
 }
@@ -207,7 +230,8 @@ static int pg_connect(st_err *err, st_conn **out, const st_url *url, const st_co
 		return rc;
 	}
 	PQsetNoticeProcessor(c->pg, swallow_notice, NULL);
-	/* Scripts are UTF-8 files; keep a client_encoding the user chose (URL, $PGCLIENTENCODING). */
+	/* Scripts are UTF-8 files; keep a client_encoding the user chose (in the URL, or
+	 * $PGCLIENTENCODING). */
 	if ((opts = PQconninfo(c->pg))) {
 		for (opt = opts; opt->keyword; opt++)
 			if (strcmp(opt->keyword, "client_encoding") == 0 && opt->val && *opt->val)
@@ -256,6 +280,21 @@ static void last_message(st_conn *c, char *buf, size_t size)
 	snprintf(buf, size, "%.*s", (int)n, n ? m : "unknown error");
 }
 
+/* What to do about some SQLSTATEs, when the server gave no hint of its own. */
+static const struct {
+	const char *state;
+	const char *hint;
+} state_hints[] = {
+	{ "55P03", "another session held a lock this migration needed for longer than "
+		   "lock_timeout; run again when it is done, or raise lock_timeout" },
+	{ "57014", "statement_timeout (or an administrator) stopped it; raise statement_timeout "
+		   "for this migration (SET statement_timeout = ...)" },
+	{ "25001", "mark the section `-- migrate:up transaction:false` (or `-- migrate:down "
+		   "transaction:false`) so it runs outside a transaction" },
+	{ "40P01", "another session locked the same objects in the opposite order; the migration "
+		   "was rolled back, run it again" },
+};
+
 /*
  * Fill err from a failed result (r may be NULL when libpq failed before the server answered).
  * txn: whether a transaction was open when the statement was sent, which tells what a lost
@@ -271,6 +310,7 @@ static int result_error(st_err *err, st_conn *c, const PGresult *r, int txn, con
 	const char *sep = what ? ": " : "";
 	char lib[512];
 	int code = STRATA_EDB;
+	size_t i;
 
 	if (!what)
 		what = "";
@@ -279,8 +319,9 @@ static int result_error(st_err *err, st_conn *c, const PGresult *r, int txn, con
 		primary = lib;
 	if (PQstatus(c->pg) == CONNECTION_BAD) {
 		/* The server rolls back an open transaction when its session ends. */
-		st_err_set(err, STRATA_EDB, "%s%slost the connection to the server (%s)%s", what, sep,
-			   primary, txn ? "; nothing of the current migration was committed" : "");
+		st_err_set(err, STRATA_EDB, "%s%slost the connection to the server (%s)%s", what,
+			   sep, primary,
+			   txn ? "; nothing of the current migration was committed" : "");
 		set_sqlstate(err, state);
 		if (txn)
 			st_err_hint(err, "run the command again once the server is reachable");
@@ -306,23 +347,14 @@ static int result_error(st_err *err, st_conn *c, const PGresult *r, int txn, con
 		st_err_hint(err, "%s", hint);
 	if (!state)
 		return code;
-	if (code == STRATA_ELOCK)
-		st_err_hint(err, "another session held a lock this migration needed for longer than "
-				 "lock_timeout; run again when it is done, or raise lock_timeout");
-	else if (strcmp(state, "57014") == 0 && !c->cancelled)
-		st_err_hint(err, "statement_timeout (or the server's administrator) stopped it; raise "
-				 "statement_timeout for this migration (SET statement_timeout = ...)");
-	else if (strcmp(state, "25001") == 0)
-		st_err_hint(err, "mark the section `-- migrate:up transaction:false` (or "
-				 "`-- migrate:down transaction:false`) so it runs outside a transaction");
-	else if (strcmp(state, "42501") == 0)
-		st_err_hint(err, "the role \"%s\" lacks a privilege this needs: ask the owner to GRANT "
-				 "it (for strata's own tables: CREATE on the schema, or set "
+	if (strcmp(state, "42501") == 0)
+		st_err_hint(err, "the role \"%s\" lacks a privilege this needs: ask the owner to "
+				 "GRANT it (for strata's own tables: CREATE on the schema, or set "
 				 "version_table_schema to a schema the role owns)",
 			    PQuser(c->pg));
-	else if (strcmp(state, "40P01") == 0)
-		st_err_hint(err, "another session locked the same objects in the opposite order; the "
-				 "migration was rolled back, run it again");
+	for (i = 0; i < ST_ARRAY_LEN(state_hints); i++)
+		if (strcmp(state, state_hints[i].state) == 0)
+			st_err_hint(err, "%s", state_hints[i].hint);
 	return code;
 }
 
@@ -429,8 +461,8 @@ static int script_error(st_err *err, st_conn *c, PGresult *r, int txn, const cha
 	code = result_error(err, c, r, txn, what);
 
 	if (copy_in)
-		st_err_hint(err, "load the data with INSERT statements, or COPY from a file the server "
-				 "can read");
+		st_err_hint(err, "load the data with INSERT statements, or COPY from a file the "
+				 "server can read");
 	if (found) {
 		stmt_at(err, sql, base + off, pos);
 	} else if (what) {
@@ -499,8 +531,8 @@ static int pg_exec_script(st_err *err, st_conn *c, const char *sql, size_t len,
 		r = run_sql(c, text, &done, &failed, &copy_in);
 		free(text);
 		if (failed)
-			rc = script_error(err, c, r, 0, what, sql, len, starts[i], lens[i], pos, copy_in,
-					  done);
+			rc = script_error(err, c, r, 0, what, sql, len, starts[i], lens[i], pos,
+					  copy_in, done);
 	}
 	free(starts);
 	free(lens);
@@ -576,15 +608,17 @@ static int pg_commit(st_err *err, st_conn *c)
 	if (r && PQresultStatus(r) == PGRES_COMMAND_OK) {
 		/* COMMIT of a failed transaction "succeeds" by rolling back. */
 		if (strcmp(PQcmdStatus(r), "ROLLBACK") == 0)
-			rc = st_err_set(err, STRATA_EDB, "the transaction had failed and was rolled back "
-							 "instead of committed");
+			rc = st_err_set(err, STRATA_EDB,
+					"the transaction had failed and was rolled back instead of "
+					"committed");
 	} else if (PQstatus(c->pg) == CONNECTION_BAD) {
 		last_message(c, lib, sizeof(lib));
-		rc = st_err_set(err, STRATA_EDB, "lost the connection to the server during COMMIT (%s): "
-						 "whether the migration was committed is unknown",
+		rc = st_err_set(err, STRATA_EDB,
+				"lost the connection to the server during COMMIT (%s): whether the "
+				"migration was committed is unknown",
 				lib);
-		st_err_hint(err, "run `strata current` once the server is reachable to see where the "
-				 "database is");
+		st_err_hint(err, "run `strata current` once the server is reachable to see where "
+				 "the database is");
 	} else {
 		rc = result_error(err, c, r, 1, "commit failed");
 	}
@@ -667,8 +701,8 @@ static void describe_holder(st_err *err, st_conn *c, int64_t id)
 			 "current_database()) LIMIT 1",
 			 2, NULL, params, NULL, NULL, 0);
 	if (r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
-		st_err_hint(err, "server process %s (application %s, from %s, connected %s) holds it; "
-				 "wait for it to finish, or raise --lock-timeout",
+		st_err_hint(err, "server process %s (application %s, from %s, connected %s) holds "
+				 "it; wait for it to finish, or raise --lock-timeout",
 			    PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2),
 			    PQgetvalue(r, 0, 3));
 	else
@@ -710,8 +744,8 @@ static int pg_lock(st_err *err, st_conn *c, const char *key, long timeout_ms,
 		double left;
 
 		if (*interrupted || c->cancelled)
-			return st_err_set(err, STRATA_EINTR, "interrupted while waiting for the migration "
-							     "lock");
+			return st_err_set(err, STRATA_EINTR,
+					  "interrupted while waiting for the migration lock");
 		r = PQexecParams(c->pg, "SELECT pg_try_advisory_lock($1::bigint)", 1, NULL, params,
 				 NULL, NULL, 0);
 		if (!r || PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
@@ -755,7 +789,7 @@ static int pg_unlock(st_err *err, st_conn *c, const char *key)
 	r = PQexecParams(c->pg, "SELECT pg_advisory_unlock($1::bigint)", 1, NULL, params, NULL,
 			 NULL, 0);
 	if (!r || PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
-		rc = err ? result_error(err, c, r, 0, "cannot release the migration lock") : STRATA_EDB;
+		rc = result_error(err, c, r, 0, "cannot release the migration lock");
 	else if (strcmp(PQgetvalue(r, 0, 0), "t") != 0)
 		rc = st_err_set(err, STRATA_EDB, "the migration lock was not held by this session");
 	PQclear(r);

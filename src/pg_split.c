@@ -254,7 +254,8 @@ static int stmt_needs_no_transaction(const char *s, const char *e)
 		return find(s, e, "\"concurrent\":true") != NULL;
 	if (NODE("ReindexStmt"))
 		return find(s, e, "\"kind\":\"REINDEX_OBJECT_DATABASE\"") ||
-		       find(s, e, "\"kind\":\"REINDEX_OBJECT_SYSTEM\"") || concurrently_option(s, e);
+		       find(s, e, "\"kind\":\"REINDEX_OBJECT_SYSTEM\"") ||
+		       concurrently_option(s, e);
 	if (NODE("VacuumStmt")) /* ANALYZE alone is a VacuumStmt too, and may run in a block */
 		return find(s, e, "\"is_vacuumcmd\":true") != NULL;
 	if (NODE("AlterDatabaseStmt"))

@@ -17,6 +17,7 @@ checks=(
   "transaction:false failure: earlier statements stay" "transaction:false failure: version unchanged"
   "CREATE INDEX CONCURRENTLY in a transaction: hint to use transaction:false"
   "wrong password: exit 1" "wrong password: clear message" "wrong password: password not printed"
+  "malformed URL: password not printed" "'@' in the password: not printed"
   "right password over TCP: upgrade works" "right password: not printed"
   "unreachable host: exit 1" "unreachable host: message" "missing database: exit 1" "missing database: message and hint"
   "permission denied: exit 1" "permission denied: message and hint"
@@ -186,6 +187,21 @@ run_in "$p" --url "postgresql://postgres:$bad_pw@127.0.0.1:$STRATA_PG_PORT/pg_co
 expect_rc 1 "wrong password: exit 1"
 expect_err 'password authentication failed for user "postgres"' "wrong password: clear message"
 expect_no "$bad_pw" "wrong password: password not printed"
+
+# libpq quotes pieces of a URL it cannot parse, and the host part of one whose password holds
+# an unencoded '@': strata hides the password there too.
+run_in "$p" --url "postgresql://postgres:Se%ZZcret-4711@127.0.0.1:$STRATA_PG_PORT/pg_conn" upgrade head
+if [ "$rc" -eq 1 ] && grep -qF "invalid percent-encoded token" <<< "$err" && ! grep -qF "cret-4711" <<< "$out$err"; then
+  ok "malformed URL: password not printed"
+else
+  not_ok "malformed URL: password not printed" "$(detail)"
+fi
+run_in "$p" --url "postgresql://postgres:pass@word-4711@127.0.0.1:$STRATA_PG_PORT/pg_conn" upgrade head
+if [ "$rc" -eq 1 ] && ! grep -qF "word-4711" <<< "$out$err"; then
+  ok "'@' in the password: not printed"
+else
+  not_ok "'@' in the password: not printed" "$(detail)"
+fi
 
 run_in "$p" -v --url "$STRATA_PG_TCP_URL_BASE/pg_conn" upgrade head
 expect_rc 0 "right password over TCP: upgrade works"
