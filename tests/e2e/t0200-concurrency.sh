@@ -4,6 +4,15 @@
 # then runners going up and down at once leave the database consistent.
 . "$(dirname "$0")/lib.sh"
 
+# Write `url = URL` into DIR/strata.ini verbatim.  (lib.sh's new_project uses sed, where the '&'
+# of a PostgreSQL socket URL, ?host=...&port=..., would stand for the matched text.)
+set_url() { # DIR URL
+  local line
+  while IFS= read -r line; do
+    case $line in "url = "*) printf 'url = %s\n' "$2" ;; *) printf '%s\n' "$line" ;; esac
+  done < "$1/strata.ini" > "$1/strata.ini.new" && mv "$1/strata.ini.new" "$1/strata.ini"
+}
+
 N_REVS=20
 ROWS=300
 
@@ -56,7 +65,7 @@ INSERT INTO t_$id (id, v) SELECT x, 'row ' || x FROM c;" \
       parent=$id
     done
   fi
-  new_project "$1" "$2"
+  new_project "$1" && set_url "$1" "$2"
   cp "$T"/template/migrations/versions/*.sql "$1/migrations/versions/"
 }
 
