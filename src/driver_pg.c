@@ -540,13 +540,14 @@ static int pg_exec_script(st_err *err, st_conn *c, const char *sql, size_t len,
 }
 
 /* PQexec a statement of strata's own; returns the result (caller clears) or NULL on failure. */
-static PGresult *exec_own(st_err *err, st_conn *c, const char *sql, ExecStatusType want, int *rc)
+static PGresult *exec_own(st_err *err, st_conn *c, const char *sql, int *rc)
 {
 	int txn = PQtransactionStatus(c->pg) != PQTRANS_IDLE;
 	PGresult *r = PQexec(c->pg, sql);
+	ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
 
 	*rc = 0;
-	if (r && PQresultStatus(r) == want)
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY)
 		return r;
 	*rc = result_error(err, c, r, txn, NULL);
 	PQclear(r);
@@ -557,7 +558,7 @@ static int pg_exec(st_err *err, st_conn *c, const char *sql)
 {
 	int rc;
 
-	PQclear(exec_own(err, c, sql, PGRES_COMMAND_OK, &rc));
+	PQclear(exec_own(err, c, sql, &rc));
 	return rc;
 }
 
@@ -565,7 +566,7 @@ static int pg_exec(st_err *err, st_conn *c, const char *sql)
 static int pg_query_rows(st_err *err, st_conn *c, const char *sql, int ncols, st_strvec *out)
 {
 	int rc, i, j, n;
-	PGresult *r = exec_own(err, c, sql, PGRES_TUPLES_OK, &rc);
+	PGresult *r = exec_own(err, c, sql, &rc);
 
 	if (!r)
 		return rc;
@@ -593,7 +594,7 @@ static int pg_begin(st_err *err, st_conn *c)
 {
 	int rc;
 
-	PQclear(exec_own(err, c, "BEGIN", PGRES_COMMAND_OK, &rc));
+	PQclear(exec_own(err, c, "BEGIN", &rc));
 	if (rc)
 		st_err_prefix(err, "cannot start a transaction: ");
 	return rc;
@@ -634,7 +635,7 @@ static int pg_rollback(st_err *err, st_conn *c)
 	/* Idle: nothing to undo.  Unknown: the connection is gone, and the server rolled back. */
 	if (t == PQTRANS_IDLE || t == PQTRANS_UNKNOWN)
 		return 0;
-	PQclear(exec_own(err, c, "ROLLBACK", PGRES_COMMAND_OK, &rc));
+	PQclear(exec_own(err, c, "ROLLBACK", &rc));
 	return rc;
 }
 
