@@ -16,13 +16,15 @@ checks=(
   "transaction:false failure: names statement K of M" "transaction:false failure: file:line:col of that statement"
   "transaction:false failure: earlier statements stay" "transaction:false failure: version unchanged"
   "CREATE INDEX CONCURRENTLY in a transaction: hint to use transaction:false"
+  "search_path: strata's tables go where it points" "search_path: a second upgrade finds them"
+  "version_table_schema: tables in that schema" "version_table_schema: current reads them"
   "wrong password: exit 1" "wrong password: clear message" "wrong password: password not printed"
   "malformed URL: password not printed" "'@' in the password: not printed"
   "right password over TCP: upgrade works" "right password: not printed"
   "unreachable host: exit 1" "unreachable host: message" "missing database: exit 1" "missing database: message and hint"
   "permission denied: exit 1" "permission denied: message and hint"
   "lock timeout: exit 4" "lock timeout: message" "lock timeout: names the holder" "lock timeout: gives up in time"
-  "lock released: upgrade proceeds"
+  "lock released: upgrade proceeds" "lock_timeout in a migration: exit 4" "lock_timeout in a migration: message"
   "eight runners: all exit 0" "eight runners: each revision applied once" "eight runners: one version row"
   "eight runners: the concurrent index is valid"
   "interrupt: exit 130" "interrupt: stops quickly" "interrupt: the migration rolled back"
@@ -44,6 +46,7 @@ pg_project() {
 }
 sock_url() { echo "postgresql://${2:-postgres}@/$1?host=$STRATA_PG_DIR&port=$STRATA_PG_PORT"; }
 admin() { psql -XqAt -v ON_ERROR_STOP=1 "$STRATA_PG_ADMIN_URL" "$@"; }
+admin_db() { local db=$1; shift; psql -XqAt -v ON_ERROR_STOP=1 "$(sock_url "$db")" "$@"; }
 # write_rev DIR FILE < TEXT: a revision file written verbatim (for section options).
 write_rev() { cat > "$1/migrations/versions/$2"; }
 # The migration lock's id, as the driver computes it: 64-bit FNV-1a of "schema.table".
@@ -178,6 +181,30 @@ else
   not_ok "CREATE INDEX CONCURRENTLY in a transaction: hint to use transaction:false" "$(detail)"
 fi
 
+# ---- where strata's tables live ----------------------------------------------------------------------
+# Without version_table_schema, the user's search_path decides, for creating and for finding.
+p=$T/sp; url=$(fresh_url postgresql pg_sp)
+admin_db pg_sp -c "CREATE SCHEMA app" -c "ALTER DATABASE pg_sp SET search_path = app" >/dev/null
+pg_project "$p" "$url"
+add_rev "$p" a1 "" "one" "CREATE TABLE one (id int);" "DROP TABLE one;"
+run_in "$p" upgrade head
+check "search_path: strata's tables go where it points" test "$(sql "$url" \
+  "SELECT string_agg(schemaname || '.' || tablename, ',' ORDER BY tablename) FROM pg_tables
+   WHERE tablename IN ('one', 'strata_version', 'strata_history')")" = "app.one,app.strata_history,app.strata_version"
+run_in "$p" upgrade head
+expect_err "Nothing to do" "search_path: a second upgrade finds them"
+
+p=$T/vts; url=$(fresh_url postgresql pg_vts)
+admin_db pg_vts -c 'CREATE SCHEMA "Ops"' >/dev/null
+pg_project "$p" "$url"
+printf 'version_table_schema = Ops\n' >> "$p/strata.ini"
+add_rev "$p" a1 "" "one" "CREATE TABLE one (id int);" "DROP TABLE one;"
+run_in "$p" upgrade head
+check "version_table_schema: tables in that schema" test "$(sql "$url" \
+  "SELECT count(*) FROM pg_tables WHERE schemaname = 'Ops' AND tablename LIKE 'strata_%'")" = 2
+run_in "$p" current
+expect_out "a1 (head)" "version_table_schema: current reads them"
+
 # ---- connecting -----------------------------------------------------------------------------------
 p=$T/conn; fresh_url postgresql pg_conn >/dev/null
 new_project "$p" "sqlite:///unused.db"
@@ -227,7 +254,7 @@ fi
 # A role without CREATE on schema public (PostgreSQL 15 grants it to nobody by default).
 fresh_url postgresql pg_perm >/dev/null
 admin -c "DROP ROLE IF EXISTS strata_limited" -c "CREATE ROLE strata_limited LOGIN" >/dev/null 2>&1
-admin -d pg_perm -c "REVOKE CREATE ON SCHEMA public FROM PUBLIC" >/dev/null 2>&1
+admin_db pg_perm -c "REVOKE CREATE ON SCHEMA public FROM PUBLIC" >/dev/null 2>&1
 run_in "$p" --url "$(sock_url pg_perm strata_limited)" upgrade head
 expect_rc 1 "permission denied: exit 1"
 if grep -qF "permission denied for schema public" <<< "$err" && grep -qF 'role "strata_limited"' <<< "$err"; then
@@ -258,6 +285,21 @@ sql "$url" "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE applica
 wait "$holder" 2>/dev/null
 run_in "$p" upgrade --lock-timeout 10s head
 expect_rc 0 "lock released: upgrade proceeds"
+
+# A table lock the migration cannot get within the server's lock_timeout (SQLSTATE 55P03).
+add_rev "$p" b2 a1 "alter" "SET lock_timeout = '200ms';
+ALTER TABLE one ADD COLUMN x int;" "ALTER TABLE one DROP COLUMN x;"
+PGAPPNAME=tableholder psql -XqAt "$url" -c "BEGIN" -c "LOCK TABLE one" -c "SELECT pg_sleep(120)" \
+  >/dev/null 2>&1 &
+holder=$!
+wait_for "$url" "SELECT count(*) = 1 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+  WHERE c.relname = 'one' AND l.mode = 'AccessExclusiveLock' AND l.granted"
+run_in "$p" upgrade head
+expect_rc 4 "lock_timeout in a migration: exit 4"
+expect_err "b2_alter.sql:7:1: error: upgrade b2 failed: canceling statement due to lock timeout" \
+  "lock_timeout in a migration: message"
+sql "$url" "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'tableholder'" >/dev/null
+wait "$holder" 2>/dev/null
 
 # Eight runners at once on one database; one migration builds an index concurrently, which
 # waits for every older snapshot: waiting runners must hold none (no pg_advisory_lock).
