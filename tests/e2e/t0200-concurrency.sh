@@ -14,7 +14,7 @@ set_url() { # DIR URL
 }
 
 N_REVS=20
-ROWS=300
+ROWS=20000
 
 expect_eq() { # WHAT EXPECTED GOT
   if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected:" "$2" "got:" "$3"; fi
@@ -26,22 +26,28 @@ user_tables() {
   esac
 }
 
-# Start K copies of `strata ARGS...` (one per line of CMDS, "-" separated words) at the same
-# moment: each blocks opening a FIFO until the writer opens it.  Results in $dir/{rc,out,err}.N.
+# Start K copies of `strata ARGS...` at the same moment.  The parent holds the FIFO open
+# (read-write, so nobody blocks on open); each runner blocks reading one line from it, and
+# one line per runner releases them all at once (a late runner finds its line waiting).
+# Results in DIR/{rc,out,err}.N.
+barrier_open() { rm -f "$1/go"; mkfifo "$1/go"; exec 9<>"$1/go"; }
+barrier_release() { # K
+  local i
+  sleep 0.15 # let every runner block in read
+  for ((i = 0; i < $1; i++)); do printf '\n'; done >&9
+}
 start_together() { # DIR K ARGS...
   local dir=$1 k=$2 i
   shift 2
   mkdir -p "$dir"
-  rm -f "$dir"/go "$dir"/rc.* "$dir"/out.* "$dir"/err.*
-  mkfifo "$dir/go"
+  rm -f "$dir"/rc.* "$dir"/out.* "$dir"/err.*
+  barrier_open "$dir"
   for ((i = 1; i <= k; i++)); do
-    ( read -r _ < "$dir/go"; "$STRATA" "$@" > "$dir/out.$i" 2> "$dir/err.$i"; echo $? > "$dir/rc.$i" ) &
+    ( exec 9>&-; read -r _ < "$dir/go"; "$STRATA" "$@" > "$dir/out.$i" 2> "$dir/err.$i"; echo $? > "$dir/rc.$i" ) &
   done
-  sleep 0.3             # let every runner block on the FIFO
-  exec 9> "$dir/go"     # release them all
-  sleep 0.1
-  exec 9>&-
+  barrier_release "$k"
   wait
+  exec 9>&-
 }
 all_rc() { # DIR: the exit codes, space-separated
   local f
@@ -94,6 +100,8 @@ for engine in $(engines); do
     expect_eq "$e: $k runners: every table has its rows once" \
       "$((N_REVS * ROWS))" \
       "$(sql "$url" "$(for ((i = 1; i <= N_REVS; i++)); do printf 'SELECT count(*) AS n FROM t_r%02d UNION ALL ' "$i"; done | sed 's/ UNION ALL $//; s/^/SELECT sum(n) FROM (/; s/$/) x/')")"
+    n_replan=$(cat "$T/$e/run$k"/err.* | grep -c 'planning again')
+    ok "$e: $k runners: $n_replan of them had to plan again after another runner's step"
     n_done=$(cat "$T/$e/run$k"/err.* | grep -c '\.\.\. done')
     expect_eq "$e: $k runners: the progress lines add up to one run of each migration" "$N_REVS" "$n_done"
     run -c "$p/strata.ini" status
@@ -107,11 +115,12 @@ for engine in $(engines); do
   run -c "$p/strata.ini" upgrade head
   dir=$T/$e/mixed
   mkdir -p "$dir"
-  rm -f "$dir"/go "$dir"/rc.*
-  mkfifo "$dir/go"
+  rm -f "$dir"/rc.*
+  barrier_open "$dir"
   for i in 1 2 3 4; do
     if [ $((i % 2)) = 1 ]; then a="downgrade base" b="upgrade head"; else a="upgrade head" b="downgrade base"; fi
     (
+      exec 9>&-
       read -r _ < "$dir/go"
       r=0
       for round in 1 2; do
@@ -123,8 +132,9 @@ for engine in $(engines); do
       echo "$r" > "$dir/rc.$i"
     ) &
   done
-  sleep 0.3; exec 9> "$dir/go"; sleep 0.1; exec 9>&-
+  barrier_release 4
   wait
+  exec 9>&-
   expect_eq "$e: 4 runners going up and down: all exit 0" "0 0 0 0" "$(all_rc "$dir")"
   [ "$(all_rc "$dir")" = "0 0 0 0" ] || show_errs "$dir" | sed 's/^/#   /'
   v=$(sql "$url" 'SELECT version_num FROM strata_version')
