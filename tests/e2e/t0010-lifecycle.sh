@@ -232,6 +232,12 @@ import json,sys; d=json.load(sys.stdin); assert [r["revision"] for r in d["curre
 "$id2 -> $id3 (head) (current), create task
 $id1 -> $id2, Add e-mail, to accounts!
 <base> -> $id1, create account" "$out"
+  run_in "$p" history --json -i
+  expect_rc 0 "$e: history --json -i exits 0"
+  check "$e: history --json -i is valid JSON, newest first, all current" python3 -c '
+import json,sys; d=json.load(sys.stdin)["history"]
+assert [r["revision"] for r in d] == sys.argv[1:], d
+assert all(r["is_current"] for r in d), d' "$id3" "$id2" "$id1" <<< "$out"
   run_in "$p" status
   expect_out "Current:   $id3 (head)" "$e: status shows the head as current"
   expect_out "Applied:   3 of 3 revisions" "$e: status counts 3 of 3 applied"
