@@ -43,3 +43,7 @@ install: build
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-asan
+
+.PHONY: bench
+bench:
+	bench/run.sh

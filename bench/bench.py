@@ -1,0 +1,826 @@
+#!/usr/bin/python3
+"""strata's benchmarks (issue #6): strata side by side with Alembic, dbmate and the raw floor.
+
+Run it through bench/run.sh, which installs the tools, builds strata, starts a throwaway
+PostgreSQL cluster and passes their paths here.  Only the Python standard library is used
+(Debian's /usr/bin/python3, which is also the one that has python3-alembic).
+
+Every tool runs the same SQL: a chain of N migrations, each creating a table with an index and
+inserting three rows; down drops the table.  The raw floor is the database's own client
+(`sqlite3`, `psql -f`) running those statements plus one version-table write per migration,
+one transaction each.
+
+Measurements are wall-clock times of whole processes (fork to exit, as a user sees them), taken
+in one run with the tools alternating in every repetition (the order rotates), so that a noisy
+machine hurts every tool alike; the tables show medians.  Peak memory is the maximum resident
+set size that `/usr/bin/time -f %M` reports.  Nothing here fails on a timing: a benchmark is a
+measurement, not a test.  It fails only when a tool fails or leaves the database in a state
+other than the expected one.
+"""
+import argparse
+import datetime
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TIME = "/usr/bin/time"
+
+FLOOR, STRATA, ALEMBIC, DBMATE = "floor", "strata", "alembic", "dbmate"
+TOOLS = [FLOOR, STRATA, ALEMBIC, DBMATE]
+TITLE = {FLOOR: "raw floor", STRATA: "strata", ALEMBIC: "Alembic", DBMATE: "dbmate"}
+
+
+# --------------------------------------------------------------------------------------------
+# The migrations, for every tool
+
+def rev_id(i):
+    """Revision i's id (1-based), the same for strata and Alembic: 12 hex digits, like theirs."""
+    return hashlib.sha1(b"strata-bench-%d" % i).hexdigest()[:12] if i > 0 else ""
+
+
+def table(i):
+    return "t%05d" % i
+
+
+def up_sql(i):
+    t = table(i)
+    return [
+        "CREATE TABLE %s (id INTEGER PRIMARY KEY, name TEXT NOT NULL, qty INTEGER NOT NULL);" % t,
+        "CREATE INDEX %s_name ON %s (name);" % (t, t),
+        "INSERT INTO %s (id, name, qty) VALUES (1, 'one', 1), (2, 'two', 2), (3, 'three', 3);" % t,
+    ]
+
+
+def down_sql(i):
+    return ["DROP TABLE %s;" % table(i)]
+
+
+ALEMBIC_ENV = '''\
+# Alembic environment for the benchmark: the URL comes from $BENCH_URL.  One transaction per
+# migration (transaction_per_migration=True).  On SQLite, pysqlite would commit each DDL
+# statement on its own; SQLAlchemy's documented recipe (isolation_level=None plus an explicit
+# BEGIN) makes each migration one real transaction, as it is for the other tools.
+import os
+from alembic import context
+from sqlalchemy import create_engine, event
+from sqlalchemy.pool import NullPool
+
+url = os.environ["BENCH_URL"]
+engine = create_engine(url, poolclass=NullPool)
+if url.startswith("sqlite"):
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, connection_record):
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN")
+
+with engine.connect() as connection:
+    context.configure(connection=connection, transaction_per_migration=True)
+    with context.begin_transaction():
+        context.run_migrations()
+'''
+
+
+def write(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def gen_strata(d, n):
+    os.makedirs(os.path.join(d, "migrations", "versions"))
+    write(os.path.join(d, "strata.ini"),
+          "[strata]\nscript_location = migrations\nurl = sqlite:///unused.db\n")
+    for i in range(1, n + 1):
+        head = ["-- revision: %s" % rev_id(i)]
+        if i > 1:
+            head.append("-- down_revision: %s" % rev_id(i - 1))
+        head.append("-- message: create table %s" % table(i))
+        write(os.path.join(d, "migrations", "versions", "%s_create_%s.sql" % (rev_id(i), table(i))),
+              "\n".join(head) + "\n\n-- migrate:up\n" + "\n".join(up_sql(i)) +
+              "\n\n-- migrate:down\n" + "\n".join(down_sql(i)) + "\n")
+
+
+def gen_alembic(d, n):
+    os.makedirs(os.path.join(d, "migrations", "versions"))
+    write(os.path.join(d, "alembic.ini"), "[alembic]\nscript_location = migrations\n")
+    write(os.path.join(d, "migrations", "env.py"), ALEMBIC_ENV)
+    for i in range(1, n + 1):
+        body = ['"""create table %s"""' % table(i), "from alembic import op", "",
+                "revision = %r" % rev_id(i),
+                "down_revision = %r" % (rev_id(i - 1) if i > 1 else None),
+                "branch_labels = None", "depends_on = None", "", "", "def upgrade():"]
+        body += ["    op.execute(%r)" % s for s in up_sql(i)]
+        body += ["", "", "def downgrade():"]
+        body += ["    op.execute(%r)" % s for s in down_sql(i)]
+        write(os.path.join(d, "migrations", "versions", "%s_create_%s.py" % (rev_id(i), table(i))),
+              "\n".join(body) + "\n")
+
+
+def gen_dbmate(d, n):
+    os.makedirs(os.path.join(d, "db", "migrations"))
+    for i in range(1, n + 1):
+        write(os.path.join(d, "db", "migrations", "%06d_create_%s.sql" % (i, table(i))),
+              "-- migrate:up\n" + "\n".join(up_sql(i)) + "\n\n-- migrate:down\n" +
+              "\n".join(down_sql(i)) + "\n")
+
+
+def gen_floor(d, n):
+    os.makedirs(d)
+    with open(os.path.join(d, "up.sql"), "w") as f:
+        f.write("CREATE TABLE bench_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY);\n"
+                "INSERT INTO bench_version VALUES ('');\n")
+        for i in range(1, n + 1):
+            f.write("BEGIN;\n" + "\n".join(up_sql(i)) +
+                    "\nUPDATE bench_version SET version_num = '%s';\nCOMMIT;\n" % rev_id(i))
+    with open(os.path.join(d, "down.sql"), "w") as f:
+        for i in range(n, 0, -1):
+            f.write("BEGIN;\n" + "\n".join(down_sql(i)) +
+                    "\nUPDATE bench_version SET version_num = '%s';\nCOMMIT;\n" % rev_id(i - 1))
+
+
+GEN = {STRATA: gen_strata, ALEMBIC: gen_alembic, DBMATE: gen_dbmate, FLOOR: gen_floor}
+
+
+# --------------------------------------------------------------------------------------------
+# Running and measuring
+
+class Failed(Exception):
+    pass
+
+
+class Bench:
+    def __init__(self, a):
+        self.a = a
+        self.work = a.work
+        self.strata = a.strata
+        self.dbmate = a.dbmate
+        self.alembic = shutil.which("alembic", path="/usr/bin") or "alembic"
+        self.pg = None
+        if a.pg_env:
+            self.pg = {}
+            for line in open(a.pg_env):
+                m = re.match(r"export (\w+)='(.*)'", line.strip())
+                if m:
+                    self.pg[m.group(1)] = m.group(2)
+        # The real psql, not Debian's /usr/bin/psql (a Perl dispatcher that adds ~50 ms).
+        self.psql = os.path.join(self.pg["STRATA_PG_BIN"], "psql") if self.pg else "psql"
+        self.projects = {}
+        self.results = {}     # key -> {tool: {"t": [...], "rss": [...]}}
+        self.log = open(os.path.join(self.work, "commands.log"), "w")
+        self.started = time.time()
+
+    # ---- projects
+    def project(self, tool, n):
+        key = (tool, n)
+        if key not in self.projects:
+            d = os.path.join(self.work, "proj", "%s-%d" % (tool, n))
+            if not os.path.isdir(d):
+                GEN[tool](d, n)
+            self.projects[key] = d
+        return self.projects[key]
+
+    # ---- databases: one per tool and purpose, so that the tools never see each other's tables
+    def db_name(self, tool, purpose):
+        return "bench_%s_%s" % (tool, purpose)
+
+    def sqlite_path(self, tool, purpose):
+        return os.path.join(self.work, "db", self.db_name(tool, purpose) + ".db")
+
+    def pg_url(self, name, flavour):
+        host, port = self.pg["STRATA_PG_DIR"], self.pg["STRATA_PG_PORT"]
+        if flavour == ALEMBIC:
+            return "postgresql+psycopg2://postgres@/%s?host=%s&port=%s" % (name, host, port)
+        if flavour == DBMATE:
+            return "postgres://postgres@:%s/%s?socket=%s&sslmode=disable" % (port, name, host)
+        return "postgresql://postgres@/%s?host=%s&port=%s" % (name, host, port)
+
+    def url(self, engine, tool, purpose):
+        if engine == "pg":
+            return self.pg_url(self.db_name(tool, purpose), tool)
+        p = self.sqlite_path(tool, purpose)
+        return {ALEMBIC: "sqlite:///" + p, DBMATE: "sqlite:" + p}.get(tool, "sqlite:///" + p)
+
+    def reset(self, engine, tool, purpose):
+        """An empty database (untimed)."""
+        if engine == "sqlite":
+            os.makedirs(os.path.join(self.work, "db"), exist_ok=True)
+            p = self.sqlite_path(tool, purpose)
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                if os.path.exists(p + suffix):
+                    os.unlink(p + suffix)
+        else:
+            name = self.db_name(tool, purpose)
+            self.psql_admin("DROP DATABASE IF EXISTS %s" % name)
+            self.psql_admin("CREATE DATABASE %s" % name)
+
+    def psql_admin(self, sql, db="postgres"):
+        url = self.pg_url(db, FLOOR)
+        p = subprocess.run([self.psql, "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if p.returncode != 0:
+            raise Failed("psql: %s: %s" % (sql, p.stderr.strip()))
+        return p.stdout
+
+    def count_tables(self, engine, tool, purpose):
+        if engine == "sqlite":
+            import sqlite3
+            p = self.sqlite_path(tool, purpose)
+            if not os.path.exists(p):
+                return 0
+            c = sqlite3.connect(p)
+            try:
+                return c.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+                                 "name GLOB 't[0-9][0-9][0-9][0-9]*'").fetchone()[0]
+            finally:
+                c.close()
+        out = self.psql_admin("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND "
+                              "tablename ~ '^t[0-9]{5,}$'", db=self.db_name(tool, purpose))
+        return int(out.strip())
+
+    def check(self, engine, tool, purpose, expected, what):
+        got = self.count_tables(engine, tool, purpose)
+        if got != expected:
+            raise Failed("%s: %s left %d tables on %s, expected %d" % (what, tool, got, engine,
+                                                                       expected))
+
+    # ---- the commands
+    def commands(self, engine, tool, purpose, op, n):
+        """The argument vectors (with cwd and stdin) that perform OP, or None if TOOL has no
+        such operation.  Several commands (dbmate's rollback, one migration at a time) are timed
+        as one."""
+        d = self.project(tool, n)
+        url = self.url(engine, tool, purpose)
+        env = None
+        if tool == STRATA:
+            base = [self.strata, "-q", "-c", os.path.join(d, "strata.ini"), "--url", url]
+            argv = {"up": ["upgrade", "head"], "down": ["downgrade", "base"],
+                    "current": ["current"], "status": ["status"], "heads": ["heads"],
+                    "history": ["history"], "history-i": ["history", "-i"]}.get(op)
+            return argv and [(base + argv, d, None, env)]
+        if tool == ALEMBIC:
+            env = dict(os.environ, BENCH_URL=url)
+            base = [self.alembic, "-c", os.path.join(d, "alembic.ini")]
+            argv = {"up": ["upgrade", "head"], "down": ["downgrade", "base"],
+                    "current": ["current"], "heads": ["heads"], "history": ["history"],
+                    "history-i": ["history", "-i"]}.get(op)
+            return argv and [(base + argv, d, None, env)]
+        if tool == DBMATE:
+            base = [self.dbmate, "--no-dump-schema", "-d", os.path.join(d, "db", "migrations"),
+                    "-u", url]
+            if op == "up":
+                return [(base + ["migrate"], d, None, env)]
+            if op == "down":
+                return [(base + ["rollback"], d, None, env)] * n
+            if op == "status":
+                return [(base + ["status"], d, None, env)]
+            return None
+        if tool == FLOOR:
+            if engine == "sqlite":
+                p = self.sqlite_path(tool, purpose)
+                if op in ("up", "down"):
+                    return [(["sqlite3", "-batch", "-bail", p], d, os.path.join(d, op + ".sql"), env)]
+                if op == "current":
+                    return [(["sqlite3", "-readonly", p, "SELECT version_num FROM bench_version"],
+                             d, None, env)]
+                return None
+            pgurl = self.url(engine, tool, purpose)
+            if op in ("up", "down"):
+                return [([self.psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", pgurl, "-f",
+                          os.path.join(d, op + ".sql")], d, None, env)]
+            if op == "current":
+                return [([self.psql, "-X", "-At", "-d", pgurl, "-c",
+                          "SELECT version_num FROM bench_version"], d, None, env)]
+            return None
+        raise ValueError(tool)
+
+    def run1(self, argv, cwd, stdin, env, memory):
+        """Run one process; return (seconds, max RSS in KiB or None)."""
+        memfile = None
+        if memory:
+            fd, memfile = tempfile.mkstemp(prefix="rss.", dir=self.work)
+            os.close(fd)
+            argv = [TIME, "-f", "%M", "-o", memfile] + argv
+        out = open(os.path.join(self.work, "last.out"), "w")
+        inp = open(stdin) if stdin else subprocess.DEVNULL
+        self.log.write(" ".join(argv) + (" < " + stdin if stdin else "") + "\n")
+        t0 = time.perf_counter()
+        p = subprocess.run(argv, cwd=cwd, stdin=inp, stdout=out, stderr=subprocess.STDOUT, env=env)
+        t = time.perf_counter() - t0
+        out.close()
+        if stdin:
+            inp.close()
+        if p.returncode != 0:
+            with open(os.path.join(self.work, "last.out")) as f:
+                tail = f.read()[-3000:]
+            raise Failed("exit %d: %s\n%s" % (p.returncode, " ".join(argv), tail))
+        rss = None
+        if memfile:
+            with open(memfile) as f:
+                rss = int(f.read().split()[-1])
+            os.unlink(memfile)
+        return t, rss
+
+    def measure(self, key, tool, cmds, memory):
+        total, rss = 0.0, None
+        for argv, cwd, stdin, env in cmds:
+            t, r = self.run1(argv, cwd, stdin, env, memory)
+            total += t
+            if r is not None:
+                rss = max(rss or 0, r)
+        slot = self.results.setdefault(key, {}).setdefault(tool, {"t": [], "rss": []})
+        slot["t"].append(total)
+        if rss is not None:
+            slot["rss"].append(rss)
+        return total
+
+    def say(self, msg):
+        el = time.time() - self.started
+        print("[%3d:%02d] %s" % (el // 60, el % 60, msg), file=sys.stderr, flush=True)
+
+    # ---- the cases
+    def migrate_cases(self, engine, n, tools, reps, down):
+        """upgrade head (and downgrade base) at N, REPS times, tools alternating.  These runs
+        are long enough for /usr/bin/time's extra process not to matter (< 1 ms), so memory is
+        measured in the timed runs themselves."""
+        self.say("%s: upgrade head%s, N=%d: %s, %d repetition(s)" % (
+            engine, " + downgrade base" if down else "", n, ", ".join(tools), reps))
+        for t in tools:
+            self.project(t, n)
+        for rep in range(reps):
+            order = tools[rep % len(tools):] + tools[:rep % len(tools)]
+            for tool in order:
+                self.reset(engine, tool, "mig")
+                t = self.measure((engine, "up", n), tool,
+                                 self.commands(engine, tool, "mig", "up", n), True)
+                self.check(engine, tool, "mig", n, "upgrade head")
+                msg = "  rep %d %-8s up %7.3f s" % (rep + 1, tool, t)
+                dc = down and self.commands(engine, tool, "mig", "down", n)
+                if dc and (tool != DBMATE or n <= self.a.dbmate_down_max):
+                    t = self.measure((engine, "down", n), tool, dc, True)
+                    self.check(engine, tool, "mig", 0, "downgrade base")
+                    msg += "   down %7.3f s" % t
+                self.say(msg)
+
+    def quick_cases(self, key_of, tools_cmds, reps):
+        """Short operations (milliseconds): REPS timed runs with the tools alternating, without
+        /usr/bin/time, then one run under /usr/bin/time for memory."""
+        tools = list(tools_cmds)
+        for rep in range(reps):
+            order = tools[rep % len(tools):] + tools[:rep % len(tools)]
+            for tool in order:
+                self.measure(key_of, tool, tools_cmds[tool], False)
+        for tool in tools:
+            self.measure(key_of + ("mem",), tool, tools_cmds[tool], True)
+
+    def readonly_cases(self, engine, n, reps):
+        self.say("%s: read-only commands on a database at head, N=%d" % (engine, n))
+        for tool in TOOLS:
+            self.reset(engine, tool, "ro")
+            for argv in self.commands(engine, tool, "ro", "up", n):
+                self.run1(*argv, memory=False)
+            self.check(engine, tool, "ro", n, "upgrade head (read-only fixture)")
+        ops = ["current", "status", "history-i"]
+        if engine == "sqlite":
+            ops += ["heads", "history"]
+        for op in ops:
+            cmds = {}
+            for tool in TOOLS:
+                c = self.commands(engine, tool, "ro", op, n)
+                if c:
+                    cmds[tool] = c
+            self.quick_cases((engine, op, n), cmds, reps)
+            self.say("  %-10s %s" % (op, "  ".join(
+                "%s %.3f s" % (t, statistics.median(self.results[(engine, op, n)][t]["t"]))
+                for t in cmds)))
+
+    def graph_cases(self):
+        for n in self.a.graph_sizes:
+            tools = [STRATA] + ([ALEMBIC] if n <= self.a.alembic_graph_max else [])
+            self.say("graph: heads and history over %d revisions: %s" % (n, ", ".join(tools)))
+            for op in ("heads", "history"):
+                cmds = {}
+                for tool in tools:
+                    d = self.project(tool, n)
+                    if tool == STRATA:
+                        cmds[tool] = [([self.strata, "-q", "-c", os.path.join(d, "strata.ini"),
+                                        op], d, None, None)]
+                    else:
+                        cmds[tool] = [([self.alembic, "-c", os.path.join(d, "alembic.ini"), op],
+                                       d, None, None)]
+                reps = self.a.reps if n <= 10000 else max(1, self.a.reps // 2)
+                self.quick_cases(("graph", op, n), cmds, reps)
+                self.say("  %-8s %s" % (op, "  ".join(
+                    "%s %.3f s" % (t, statistics.median(self.results[("graph", op, n)][t]["t"]))
+                    for t in cmds)))
+
+    def startup_cases(self):
+        self.say("start-up: --version")
+        cmds = {
+            FLOOR: [(["sqlite3", "--version"], self.work, None, None)],
+            "psql": [([self.psql, "--version"], self.work, None, None)],
+            STRATA: [([self.strata, "--version"], self.work, None, None)],
+            ALEMBIC: [([self.alembic, "--version"], self.work, None, None)],
+            DBMATE: [([self.dbmate, "--version"], self.work, None, None)],
+        }
+        self.quick_cases(("startup",), cmds, self.a.startup_reps)
+
+
+# --------------------------------------------------------------------------------------------
+# The report
+
+def med(r, key, tool):
+    s = r.get(key, {}).get(tool)
+    return statistics.median(s["t"]) if s and s["t"] else None
+
+
+def mem(r, key, tool):
+    s = r.get(key, {}).get(tool)
+    return max(s["rss"]) / 1024.0 if s and s["rss"] else None
+
+
+def fs(x):
+    """Seconds, three significant digits."""
+    if x is None:
+        return "–"
+    if x >= 100:
+        return "%.0f" % x
+    if x >= 10:
+        return "%.1f" % x
+    if x >= 1:
+        return "%.2f" % x
+    if x >= 0.1:
+        return "%.3f" % x
+    if x >= 0.01:
+        return "%.4f" % x
+    return "%.5f" % x
+
+
+def fx(a, b):
+    return "×%.2f" % (a / b) if a is not None and b else "–"
+
+
+def fm(x):
+    return "%.1f" % x if x is not None else "–"
+
+
+def nsamples(r, key):
+    ns = {len(v["t"]) for v in r.get(key, {}).values()}
+    return "/".join(str(n) for n in sorted(ns)) if ns else "0"
+
+
+def md_table(head, rows, left=1):
+    """A Markdown table: the first LEFT columns left-aligned, the numbers right-aligned."""
+    out = ["| " + " | ".join(head) + " |", "|" + "|".join("---" if i < left else "---:"
+                                                            for i in range(len(head))) + "|"]
+    out += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(out)
+
+
+OPS_TITLE = {"up": "`upgrade head`", "down": "`downgrade base`", "current": "`current`",
+             "status": "`status`", "history-i": "`history -i` (reads the database)",
+             "heads": "`heads`", "history": "`history`"}
+
+
+def engine_section(r, engine, a):
+    floor_name = "`sqlite3` CLI" if engine == "sqlite" else "`psql -f`"
+    head = ["work", "runs", "raw floor", "strata", "Alembic", "dbmate", "strata ÷ floor",
+            "Alembic ÷ strata", "dbmate ÷ strata"]
+    rows, mrows = [], []
+    keys = [(engine, "up", n) for n in a.sizes + a.big_sizes]
+    keys += [(engine, "down", n) for n in a.sizes]
+    keys += [(engine, op, a.ro_size) for op in ("current", "status", "history-i", "heads",
+                                                  "history")]
+    for key in keys:
+        if key not in r:
+            continue
+        _, op, n = key
+        v = {t: med(r, key, t) for t in TOOLS}
+        rows.append(["%s, N=%d" % (OPS_TITLE[op], n), nsamples(r, key)] +
+                    [fs(v[t]) for t in TOOLS] +
+                    [fx(v[STRATA], v[FLOOR]), fx(v[ALEMBIC], v[STRATA]), fx(v[DBMATE], v[STRATA])])
+        mkey = key if op in ("up", "down") else key + ("mem",)
+        mrows.append(["%s, N=%d" % (OPS_TITLE[op], n)] + [fm(mem(r, mkey, t)) for t in TOOLS])
+    title = "SQLite" if engine == "sqlite" else "PostgreSQL"
+    s = ["## %s\n" % title,
+         "Wall-clock seconds, medians of the runs shown (tools alternating). Raw floor: %s. "
+         "× columns: above 1 means the second tool is faster; `strata ÷ floor` is strata's "
+         "overhead over the database's own client. – : the tool has no such command, or it was "
+         "not run at that size (see the notes).\n" % floor_name,
+         md_table(head, rows), "",
+         "Peak memory (max RSS, MiB, `/usr/bin/time -f %M`; for dbmate's `downgrade` the largest "
+         "of its one-migration-at-a-time processes):\n",
+         md_table(["work", "raw floor", "strata", "Alembic", "dbmate"], mrows), ""]
+    return "\n".join(s)
+
+
+def graph_section(r, a):
+    rows = []
+    for tool in (STRATA, ALEMBIC):
+        for op in ("heads", "history"):
+            prev = None
+            for n in a.graph_sizes:
+                v = med(r, ("graph", op, n), tool)
+                if v is None:
+                    continue
+                growth = marginal = "–"
+                if prev:
+                    pn, pv = prev
+                    growth = "×%.1f for ×%g revisions" % (v / pv, n / pn)
+                    marginal = "%.1f" % ((v - pv) / (n - pn) * 1e6)
+                prev = (n, v)
+                rows.append([TITLE[tool], "`%s`" % op, "{:,}".format(n),
+                             nsamples({0: {tool: r[("graph", op, n)][tool]}}, 0), fs(v), growth,
+                             "%.1f" % (v / n * 1e6), marginal,
+                             fm(mem(r, ("graph", op, n, "mem"), tool))])
+    head = ["tool", "command", "revisions", "runs", "s", "growth", "µs/rev",
+            "marginal µs/rev", "max RSS MiB"]
+    s = ["## The revision graph, without a database\n",
+         "Reading, parsing and validating every revision file, building the graph, then "
+         "printing the heads or the whole history (to a file). µs/rev is the whole run divided "
+         "by the number of revisions (start-up included, which weighs at small sizes); "
+         "*marginal* µs/rev is the cost of each revision added since the previous size, "
+         "(t₂ − t₁) / (n₂ − n₁). Linear growth shows as a steady marginal cost and ×10 for ×10 "
+         "revisions.\n",
+         md_table(head, rows, left=2), ""]
+    return "\n".join(s)
+
+
+def startup_section(r):
+    key = ("startup",)
+    rows = []
+    for tool, name in (("psql", "`psql --version`"), (FLOOR, "`sqlite3 --version`"),
+                       (STRATA, "`strata --version`"), (ALEMBIC, "`alembic --version`"),
+                       (DBMATE, "`dbmate --version`")):
+        v = med(r, key, tool)
+        rows.append([name, nsamples({key: {tool: r[key][tool]}}, key) if v is not None else "0",
+                     fs(v), "%.1f" % (v * 1000) if v is not None else "–",
+                     fx(v, med(r, key, STRATA)) if tool != STRATA else "",
+                     fm(mem(r, key + ("mem",), tool))])
+    return "\n".join(["## Start-up\n",
+                      md_table(["command", "runs", "s", "ms", "÷ strata", "max RSS MiB"], rows),
+                      ""])
+
+
+def summary_section(r, a):
+    n, ro = 1000, a.ro_size
+    rows = []
+
+    def row(title, key, floor_tool=FLOOR, mem_=False):
+        if mem_:
+            v = {t: mem(r, key, t) for t in TOOLS}
+            f = lambda x: "%.1f MiB" % x if x is not None else "–"
+        else:
+            v = {t: med(r, key, t) for t in TOOLS}
+            f = fs
+        if all(x is None for x in v.values()):
+            return
+        cells = [title, f(v[floor_tool]), f(v[STRATA]), fx(v[STRATA], v[floor_tool]),
+                 f(v[ALEMBIC]), fx(v[ALEMBIC], v[STRATA]), f(v[DBMATE]), fx(v[DBMATE], v[STRATA])]
+        rows.append(cells)
+
+    row("SQLite `upgrade head`, N=%d, a transaction per migration" % n, ("sqlite", "up", n))
+    row("SQLite `current`, N=%d applied" % ro, ("sqlite", "current", ro))
+    row("SQLite `downgrade base`, N=100", ("sqlite", "down", 100))
+    row("SQLite peak memory, upgrade N=%d" % n, ("sqlite", "up", n), mem_=True)
+    row("PostgreSQL `upgrade head`, N=%d" % n, ("pg", "up", n))
+    row("PostgreSQL `current`, N=%d" % ro, ("pg", "current", ro))
+    gk = ("graph", "heads", 10000)
+    if gk in r:
+        v = {t: med(r, gk, t) for t in (STRATA, ALEMBIC)}
+        rows.append(["`heads` over 10,000 revisions", "–", fs(v[STRATA]), "",
+                     fs(v[ALEMBIC]), fx(v[ALEMBIC], v[STRATA]), "–", ""])
+    if ("startup",) in r:
+        k = ("startup",)
+        v = {t: med(r, k, t) for t in (FLOOR, STRATA, ALEMBIC, DBMATE)}
+        rows.append(["start-up (`--version`)", fs(v[FLOOR]) + " (`sqlite3`)", fs(v[STRATA]),
+                     fx(v[STRATA], v[FLOOR]), fs(v[ALEMBIC]), fx(v[ALEMBIC], v[STRATA]),
+                     fs(v[DBMATE]), fx(v[DBMATE], v[STRATA])])
+    head = ["work (medians, s)", "raw floor", "strata", "strata ÷ floor", "Alembic",
+            "Alembic ÷ strata", "dbmate", "dbmate ÷ strata"]
+    return "\n".join(["## Summary (the issue's table)\n", md_table(head, rows), ""])
+
+
+def machine_info():
+    cpu = "?"
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    debian = open("/etc/debian_version").read().strip() if os.path.exists(
+        "/etc/debian_version") else "?"
+    mem_kb = 0
+    for line in open("/proc/meminfo"):
+        if line.startswith("MemTotal"):
+            mem_kb = int(line.split()[1])
+    return {"cpu": cpu, "cores": os.cpu_count(), "kernel": platform.release(), "debian": debian,
+            "memory_gib": round(mem_kb / 1024 / 1024, 1), "load": os.getloadavg()}
+
+
+def first_line(argv):
+    try:
+        p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        return p.stdout.strip().splitlines()[0] if p.stdout.strip() else "?"
+    except OSError:
+        return "?"
+
+
+def versions(b):
+    v = {}
+    v["strata"] = first_line([b.strata, "--version"])
+    try:
+        git = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
+                             stdout=subprocess.PIPE, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--", "src", "cli",
+                                "include", "meson.build"],
+                               stdout=subprocess.PIPE, text=True).stdout.strip()
+        v["strata"] += " (commit %s%s, %s build)" % (git, ", with uncommitted changes in src/"
+                                                     if dirty else "", b.a.buildtype)
+    except OSError:
+        pass
+    import sqlite3
+    v["Alembic"] = first_line([b.alembic, "--version"])
+    try:
+        import sqlalchemy
+        v["SQLAlchemy"] = sqlalchemy.__version__
+    except ImportError:
+        pass
+    try:
+        import psycopg2
+        v["psycopg2"] = psycopg2.__version__.split()[0]
+    except ImportError:
+        pass
+    v["Python"] = platform.python_version() + " (" + sys.executable + ")"
+    v["dbmate"] = first_line([b.dbmate, "--version"]) + " (the native binary from npm)"
+    v["sqlite3 CLI"] = first_line(["sqlite3", "--version"]).split()[0]
+    v["SQLite library (Python)"] = sqlite3.sqlite_version
+    v["psql"] = first_line([b.psql, "--version"]) + " (" + b.psql + ")"
+    if b.pg:
+        v["PostgreSQL server"] = first_line([os.path.join(b.pg["STRATA_PG_BIN"], "postgres"),
+                                             "--version"])
+    return v
+
+
+def report(b, a, r, info, vers, load_end, elapsed):
+    s = []
+    s.append("# Benchmarks\n")
+    s.append("Regenerate this file with **`bench/run.sh --write`** (or `make bench`, which "
+             "prints the same report without writing it); `bench/run.sh --help` lists the "
+             "options. It installs what is missing (Debian packages with apt-get, dbmate with "
+             "npm into `bench/.deps/`), builds strata in `build-bench/` (release), starts a "
+             "throwaway PostgreSQL cluster and runs everything in one go (%d min on the machine "
+             "below). These are measurements, not tests: nothing fails on a timing.\n"
+             % round(elapsed / 60))
+    s.append("Every tool runs the same SQL: a chain of N migrations, each creating a table with "
+             "an index and inserting three rows; down drops the table. The **raw floor** is the "
+             "database's own client (`sqlite3`, `psql -f`) executing the same statements plus "
+             "one version-table write per migration, one transaction each. All numbers come from "
+             "one run, with the tools alternating in every repetition; the machine is noisy "
+             "(30% between runs is common), so compare within this file only.\n")
+    s.append("Generated %s.\n" % datetime.datetime.now(datetime.timezone.utc)
+             .strftime("%Y-%m-%d %H:%M UTC"))
+    s.append("## Machine and versions\n")
+    rows = [["CPU", info["cpu"]], ["cores", str(info["cores"])],
+            ["memory", "%s GiB" % info["memory_gib"]], ["kernel", info["kernel"]],
+            ["Debian", info["debian"]],
+            ["load average at start / end", "%.2f / %.2f" % (info["load"][0], load_end[0])]]
+    rows += [[k, v] for k, v in vers.items()]
+    s.append(md_table(["", ""], rows, left=2) + "\n")
+    s.append(summary_section(r, a))
+    if any(k[0] == "sqlite" for k in r):
+        s.append(engine_section(r, "sqlite", a))
+    if any(k[0] == "pg" for k in r):
+        s.append(engine_section(r, "pg", a))
+    if any(k[0] == "graph" for k in r):
+        s.append(graph_section(r, a))
+    if ("startup",) in r:
+        s.append(startup_section(r))
+    s.append("""## Autogenerate and `check` (placeholder)
+
+**Not measured yet: `strata revision --autogenerate` and `strata check` do not exist; they come
+with issue #4.** When they land, this section gets their cost at 10, 100 and 1,000 tables
+against Alembic's `revision --autogenerate` and `check` (`bench/bench.py`, the
+`autogenerate_cases` placeholder). No numbers here until then.
+""")
+    s.append("""## How it is measured
+
+- Times are wall-clock seconds of whole processes, from start to exit, as a user sees them.
+  Every repetition runs each tool once, the order rotating between repetitions. SQLite files
+  live in the run's temporary folder on the machine's ordinary disk, with SQLite's defaults
+  (rollback journal, `synchronous=FULL`), so each commit pays real `fsync`s for every tool.
+- PostgreSQL: a throwaway cluster from `tests/pg-cluster.sh` (its settings: `fsync=off`,
+  `synchronous_commit=off`, `full_page_writes=off`), reached by every tool through its Unix
+  socket. Each upgrade starts from a freshly created empty database.
+- `upgrade head` starts from an empty database; `downgrade base` follows it in the same
+  repetition, from head. Both are checked afterwards (the number of benchmark tables must be N,
+  then 0). The read-only commands run on a separate database at head.
+- Peak memory is `/usr/bin/time -f %%M` (maximum resident set size). Upgrades and downgrades run
+  under it in every repetition (it adds well under a millisecond); the short commands run
+  without it for their times, then once more under it for their memory.
+- Alembic: `alembic.ini` plus an `env.py` with `transaction_per_migration=True`; each
+  migration is `op.execute()` of the same statements. On SQLite, the `env.py` applies
+  SQLAlchemy's documented recipe (`isolation_level=None` and an explicit `BEGIN`) so that a
+  migration is one transaction, as for the other tools (pysqlite alone would commit each
+  DDL statement by itself). No logging configuration, so Alembic prints nothing, as
+  `strata -q`.
+- dbmate: the native binary installed by `npm install dbmate` (not its Node.js wrapper, which
+  adds Node's start-up to every command), with `--no-dump-schema` (dumping the schema after
+  every command would add a `sqlite3`/`pg_dump` run). dbmate has no `current`, `heads` or
+  `history`, and rolls back one migration per process: its `downgrade base` is N `dbmate
+  rollback` processes, timed together, and only up to N=%d.
+- Alembic 1.8.1 has no `status`; the raw floor has no `status`, `heads` or `history`.
+- strata is given `-q` (no progress lines); every tool's output goes to a file.
+- Sizes and repetitions of this run: upgrade/downgrade at N=%s (%s repetitions; N=%s:
+  upgrade only, strata and the floor, %d repetition(s)); read-only commands at N=%d (%d
+  repetitions); graph operations at %s revisions (Alembic up to %d); start-up %d repetitions.
+""" % (a.dbmate_down_max, ", ".join(map(str, a.sizes)),
+       ", ".join("%d at N=%d" % (a.reps_for(n), n) for n in a.sizes),
+       ", ".join(map(str, a.big_sizes)) or "–", a.big_reps, a.ro_size, a.ro_reps,
+       ", ".join(map(str, a.graph_sizes)), a.alembic_graph_max, a.startup_reps))
+    return "\n".join(s)
+
+
+# --------------------------------------------------------------------------------------------
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--work", required=True, help="a scratch folder (projects, databases)")
+    ap.add_argument("--strata", required=True)
+    ap.add_argument("--dbmate", required=True)
+    ap.add_argument("--pg-env", help="tests/pg-cluster.sh's env file (else no PostgreSQL)")
+    ap.add_argument("--buildtype", default="release")
+    ap.add_argument("--write", metavar="FILE", help="write the report there (BENCHMARKS.md)")
+    ap.add_argument("--quick", action="store_true", help="small sizes, few repetitions")
+    ap.add_argument("--from-json", metavar="FILE",
+                    help="measure nothing: render the report from a run's results.json")
+    ap.add_argument("--only", default="sqlite,pg,graph,startup",
+                    help="comma-separated parts: sqlite, pg, graph, startup")
+    a = ap.parse_args()
+
+    if a.quick:
+        a.sizes, a.big_sizes, a.graph_sizes = [10, 100], [], [100, 1000]
+        a.reps, a.big_reps, a.ro_size, a.ro_reps, a.startup_reps = 2, 1, 100, 3, 5
+    else:
+        a.sizes, a.big_sizes, a.graph_sizes = [10, 100, 1000], [10000], [1000, 10000, 100000]
+        a.reps, a.big_reps, a.ro_size, a.ro_reps, a.startup_reps = 5, 1, 1000, 7, 21
+    a.alembic_graph_max = 10000
+    a.dbmate_down_max = 100
+    a.reps_for = lambda n: a.reps if n <= 10 else min(a.reps, 3)
+    parts = set(a.only.split(","))
+
+    b = Bench(a)
+    info = machine_info()
+    vers = versions(b)
+    t0 = time.time()
+    for k, v in vers.items():
+        print("%-24s %s" % (k, v), file=sys.stderr)
+    print("%-24s %s, %d cores, kernel %s, Debian %s, load %.2f" % (
+        "machine", info["cpu"], info["cores"], info["kernel"], info["debian"], info["load"][0]),
+        file=sys.stderr)
+    if a.from_json:
+        b.results = {tuple(int(x) if x.isdigit() else x for x in k.split(" ")): v
+                     for k, v in json.load(open(a.from_json)).items()}
+        parts = set()
+    try:
+        if "startup" in parts:
+            b.startup_cases()
+        engines = [e for e in ("sqlite", "pg") if e in parts and (e != "pg" or b.pg)]
+        if "pg" in parts and not b.pg:
+            print("no PostgreSQL cluster: skipping the PostgreSQL cases", file=sys.stderr)
+        for engine in engines:
+            for n in a.sizes:
+                b.migrate_cases(engine, n, TOOLS, a.reps_for(n), True)
+            b.readonly_cases(engine, a.ro_size, a.ro_reps)
+            for n in a.big_sizes:
+                b.migrate_cases(engine, n, [FLOOR, STRATA], a.big_reps, False)
+        if "graph" in parts:
+            b.graph_cases()
+        # autogenerate_cases: placeholder.  `strata revision --autogenerate` and `strata check`
+        # come with issue #4; until then there is nothing to measure (and no numbers are made
+        # up).  They will be timed here against Alembic's `revision --autogenerate`/`check`.
+    except Failed as e:
+        print("bench: a tool failed, no report:\n%s" % e, file=sys.stderr)
+        return 1
+    finally:
+        with open(os.path.join(a.work, "results.json"), "w") as f:
+            json.dump({" ".join(map(str, k)): v for k, v in b.results.items()}, f, indent=1)
+    text = report(b, a, b.results, info, vers, os.getloadavg(), time.time() - t0)
+    print(text)
+    if a.write:
+        write(a.write, text)
+        print("bench: wrote %s" % a.write, file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
