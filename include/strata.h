@@ -122,6 +122,7 @@ typedef struct strata_options {
 
 	/* Behaviour. */
 	long lock_timeout_ms; /* how long to wait for the migration lock; <0: forever; 0: default */
+	long statement_timeout_ms; /* stop a statement running longer; <0: never; 0: the ini's */
 	int offline;          /* nonzero: emit SQL to sql_fn instead of connecting */
 	void (*sql_fn)(void *ctx, const char *sql); /* offline output, one chunk at a time */
 	void *sql_ctx;

@@ -178,6 +178,9 @@ static int open_project(strata *s, const strata_options *o, struct sqlite3 *db)
 			       "invalid version table name: use letters, digits and _ (at most 63)");
 	s->lock_timeout_ms = o->lock_timeout_ms ? o->lock_timeout_ms
 			     : s->cfg.lock_timeout_ms ? s->cfg.lock_timeout_ms : 60000;
+	s->statement_timeout_ms = o->statement_timeout_ms ? o->statement_timeout_ms
+				  : s->cfg.statement_timeout_ms;
+	s->pg_lock_timeout_ms = s->cfg.pg_lock_timeout_ms;
 	s->offline = o->offline;
 	s->allow_changed = o->allow_changed;
 	s->sql_fn = o->sql_fn;
@@ -453,8 +456,17 @@ static int range_side(strata *s, const char *expr, uint8_t *set, int *any)
 		} else if (t.kind == ST_T_BASE) {
 			*any = 0; /* base, or below one: from the beginning */
 		} else if (t.kind == ST_T_RELATIVE) {
-			rc = st_fail(s, STRATA_ETARGET,
-				     "'%s' in a history range: write current, a revision, or REV-N", expr);
+			/* -N / +N: where that move from the database's state would end, as
+			 * `alembic history -r -1:current` means. */
+			strata_revlist *l = NULL;
+			st_target_free(&t);
+			if ((rc = strata_resolve(s, &l, expr)))
+				return rc;
+			for (size_t i = 0; i < l->n; i++)
+				set[l->v[i]->idx] = 1;
+			*any = l->n > 0;
+			strata_revlist_free(l);
+			return 0;
 		}
 	}
 	st_target_free(&t);

@@ -103,7 +103,10 @@ static int handler(void *user, const char *section, const char *name, const char
 		return set_string(lc, &cfg->schema_file, value);
 	if (strcmp(name, "file_template") == 0)
 		return set_string(lc, &cfg->file_template, value);
-	if (strcmp(name, "lock_timeout") == 0) {
+	if (strcmp(name, "lock_timeout") == 0 || strcmp(name, "statement_timeout") == 0 ||
+	    strcmp(name, "pg_lock_timeout") == 0) {
+		long *field = name[0] == 'l' ? &cfg->lock_timeout_ms
+			      : name[0] == 's' ? &cfg->statement_timeout_ms : &cfg->pg_lock_timeout_ms;
 		char *v = NULL;
 		long ms;
 		if (!set_string(lc, &v, value))
@@ -111,20 +114,21 @@ static int handler(void *user, const char *section, const char *name, const char
 		ms = st_parse_duration_ms(v);
 		if (ms == -2) {
 			st_err_set(lc->err, STRATA_ECONFIG,
-				   "invalid lock_timeout '%s': write seconds (30, 30s), 500ms, 2m or forever",
-				   v);
+				   "invalid %s '%s': write seconds (30, 30s), 500ms, 2m or forever",
+				   name, v);
 			st_err_at(lc->err, cfg->path, lc->rs.line, 0);
 			free(v);
 			return 0;
 		}
 		free(v);
-		cfg->lock_timeout_ms = ms ? ms : 1;
+		*field = ms ? ms : 1;
 		return 1;
 	}
 	st_err_set(lc->err, STRATA_ECONFIG, "unknown key '%s' in section [strata]", name);
 	st_err_at(lc->err, cfg->path, lc->rs.line, 0);
 	st_err_hint(lc->err, "known keys: script_location, url, version_table, version_table_schema, "
-			     "schema_file, file_template, lock_timeout");
+			     "schema_file, file_template, lock_timeout, statement_timeout, "
+			     "pg_lock_timeout");
 	return 0;
 }
 

@@ -25,6 +25,12 @@ typedef struct st_connect_opts {
 	void (*sql_fn)(void *ctx, const char *sql); /* offline output */
 	void *sql_ctx;
 	int offline_dialect;   /* offline: ST_URL_SQLITE or ST_URL_POSTGRES */
+	long statement_timeout_ms; /* cancel a statement after this long; 0: the engine's default,
+				    * -1: no limit */
+	long pg_lock_timeout_ms;   /* PostgreSQL's lock_timeout for the session; same values */
+	/* Where the database's warnings go (PostgreSQL WARNINGs), or NULL. */
+	void (*log_fn)(void *ctx, int level, const char *msg);
+	void *log_ctx;
 } st_connect_opts;
 
 /* Where a script's text came from, for error positions. */
@@ -66,6 +72,11 @@ typedef struct st_driver {
 	void (*interrupt)(st_conn *c);
 	/* Append every row of a query to out, row after row, ncols values each (NULL as ""). */
 	int (*query)(st_err *err, st_conn *c, const char *sql, int ncols, st_strvec *out);
+	/* Before anything runs: refuse a section that cannot work as marked (a statement the
+	 * engine will not run inside a transaction, or one that would end strata's transaction).
+	 * Needs no connection.  May be NULL. */
+	int (*check_script)(st_err *err, const char *sql, size_t len, const st_srcpos *pos,
+			    int transactional);
 } st_driver;
 
 extern const st_driver st_driver_sqlite;

@@ -10,6 +10,7 @@
 #include <libpq-fe.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -20,13 +21,42 @@ struct st_conn {
 	PGcancel *cancel;                /* for interrupt(), made once: PQcancel is signal-safe */
 	volatile sig_atomic_t cancelled; /* interrupt() was called */
 	long timeout_ms;
+	void (*log_fn)(void *ctx, int level, const char *msg);
+	void *log_ctx;
 };
 
-/* NOTICEs ("relation ... already exists, skipping") are noise for a migration tool, and the
- * driver has nowhere to route them: drop them instead of letting libpq print to stderr. */
-static void swallow_notice(void *arg, const char *message)
+/* NOTICEs ("relation ... already exists, skipping") are noise for a migration tool: drop them.
+ * WARNINGs go to the log (as warnings), instead of libpq printing to stderr. */
+static void on_notice(void *arg, const PGresult *r)
 {
-	(void)arg, (void)message;
+	st_conn *c = arg;
+	const char *sev = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
+	const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+
+	if (c->log_fn && sev && msg && strcmp(sev, "WARNING") == 0) {
+		char buf[1024];
+		snprintf(buf, sizeof(buf), "PostgreSQL: %s", msg);
+		c->log_fn(c->log_ctx, STRATA_LOG_WARN, buf);
+	}
+}
+
+/* SET a session timeout: 0 leaves the server's setting, -1 turns the limit off. */
+static int set_timeout(st_err *err, st_conn *c, const char *name, long ms)
+{
+	char sql[96];
+	PGresult *r;
+	int ok;
+
+	if (ms == 0)
+		return 0;
+	snprintf(sql, sizeof(sql), "SET %s = %ld", name, ms < 0 ? 0L : ms);
+	r = PQexec(c->pg, sql);
+	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok)
+		st_err_set(err, STRATA_EDB, "cannot set %s: %s", name,
+			   PQresultErrorMessage(r) ? PQresultErrorMessage(r) : "unknown error");
+	PQclear(r);
+	return ok ? 0 : STRATA_EDB;
 }
 
 /* ---- connecting ------------------------------------------------------------------------------ */
@@ -229,7 +259,9 @@ static int pg_connect(st_err *err, st_conn **out, const st_url *url, const st_co
 		free(c);
 		return rc;
 	}
-	PQsetNoticeProcessor(c->pg, swallow_notice, NULL);
+	c->log_fn = o->log_fn;
+	c->log_ctx = o->log_ctx;
+	PQsetNoticeReceiver(c->pg, on_notice, c);
 	/* Scripts are UTF-8 files; keep a client_encoding the user chose (in the URL, or
 	 * $PGCLIENTENCODING). */
 	if ((opts = PQconninfo(c->pg))) {
@@ -241,6 +273,12 @@ static int pg_connect(st_err *err, st_conn **out, const st_url *url, const st_co
 	if (!user_encoding && PQsetClientEncoding(c->pg, "UTF8") != 0) {
 		st_err_set(err, STRATA_EDB, "cannot set client_encoding to UTF8 on %s: %s",
 			   url->redacted, PQerrorMessage(c->pg));
+		PQfinish(c->pg);
+		free(c);
+		return STRATA_EDB;
+	}
+	if (set_timeout(err, c, "statement_timeout", o->statement_timeout_ms) ||
+	    set_timeout(err, c, "lock_timeout", o->pg_lock_timeout_ms)) {
 		PQfinish(c->pg);
 		free(c);
 		return STRATA_EDB;
@@ -797,6 +835,55 @@ static int pg_unlock(st_err *err, st_conn *c, const char *key)
 	return rc;
 }
 
+/* A transactional section must not hold a statement PostgreSQL refuses inside a transaction
+ * block (it would fail there) nor one that ends strata's transaction (the migration would be
+ * committed half-way, before its version row).  Decided by the server's own grammar. */
+static int pg_check_script(st_err *err, const char *sql, size_t len, const st_srcpos *pos,
+			   int transactional)
+{
+	size_t *starts = NULL, *lens = NULL, n = 0, i;
+	char *msg = NULL;
+	int rc = 0;
+
+	if (!transactional)
+		return 0;
+	if (st_pg_split(sql, len, &starts, &lens, &n, &msg)) {
+		/* Not splittable (an unterminated quote): the server will say so when it runs. */
+		free(msg);
+		return 0;
+	}
+	for (i = 0; i < n && !rc; i++) {
+		char *stmt = strndup(sql + starts[i], lens[i]);
+		int flags;
+		if (!stmt) {
+			rc = st_err_oom(err);
+			break;
+		}
+		flags = st_pg_classify(stmt);
+		if (flags) {
+			size_t w = strcspn(stmt, "\n");
+			st_err_set(err, STRATA_ESCRIPT,
+				   (flags & ST_PG_NO_TRANSACTION)
+					   ? "'%.*s%s' cannot run inside a transaction block"
+					   : "'%.*s%s' would end the transaction strata runs this migration in",
+				   (int)(w > 60 ? 60 : w), stmt, w > 60 ? "..." : "");
+			stmt_at(err, sql, starts[i], pos);
+			st_err_hint(err, (flags & ST_PG_NO_TRANSACTION)
+						 ? "mark the section `-- migrate:up transaction:false` (or "
+						   "`-- migrate:down transaction:false`), and keep it to statements "
+						   "that are safe to run again"
+						 : "remove it: strata commits each migration with its version row; "
+						   "for statements that must run outside a transaction, mark the "
+						   "section transaction:false");
+			rc = STRATA_ESCRIPT;
+		}
+		free(stmt);
+	}
+	free(starts);
+	free(lens);
+	return rc;
+}
+
 /* Called from signal handlers: PQcancel allocates nothing and is async-signal-safe. */
 static void pg_interrupt(st_conn *c)
 {
@@ -827,4 +914,5 @@ const st_driver st_driver_pg = {
 	.unlock = pg_unlock,
 	.interrupt = pg_interrupt,
 	.query = pg_query_rows,
+	.check_script = pg_check_script,
 };

@@ -14,7 +14,23 @@ struct st_conn {
 	int owned;        /* strata opened it, strata closes it */
 	char *path;
 	long timeout_ms;
+	long stmt_timeout_ms; /* statement_timeout, 0 when none */
+	double deadline;      /* when the running statement times out, 0 when none */
+	int timed_out;
 };
+
+/* The progress handler enforces statement_timeout: SQLite then stops the statement as if
+ * interrupted, and db_error() tells the two apart. */
+static int on_progress(void *arg)
+{
+	st_conn *c = arg;
+
+	if (c->deadline > 0 && st_now_ms() > c->deadline) {
+		c->timed_out = 1;
+		return 1;
+	}
+	return 0;
+}
 
 static int db_error(st_err *err, st_conn *c, int rc, const char *what)
 {
@@ -22,6 +38,14 @@ static int db_error(st_err *err, st_conn *c, int rc, const char *what)
 	const char *msg = c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc);
 	int code = STRATA_EDB;
 
+	if ((rc & 0xff) == SQLITE_INTERRUPT && c->timed_out) {
+		c->timed_out = 0;
+		st_err_set(err, STRATA_EDB, "statement timeout: the statement ran longer than %ld ms",
+			   c->stmt_timeout_ms);
+		st_err_hint(err, "raise statement_timeout in strata.ini if the statement needs longer");
+		err->db_code = ext;
+		return STRATA_EDB;
+	}
 	if ((rc & 0xff) == SQLITE_INTERRUPT)
 		code = STRATA_EINTR;
 	else if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
@@ -85,6 +109,10 @@ static int sq_connect(st_err *err, st_conn **out, const st_url *url, const st_co
 		}
 	}
 	sqlite3_extended_result_codes(c->db, 1);
+	if (o->statement_timeout_ms > 0) {
+		c->stmt_timeout_ms = o->statement_timeout_ms;
+		sqlite3_progress_handler(c->db, 1000, on_progress, c);
+	}
 	sqlite3_busy_timeout(c->db, c->timeout_ms < 0 ? INT_MAX
 				    : c->timeout_ms > INT_MAX ? INT_MAX : (int)c->timeout_ms);
 	*out = c;
@@ -97,6 +125,8 @@ static void sq_close(st_conn *c)
 		return;
 	if (c->owned)
 		sqlite3_close_v2(c->db);
+	else if (c->stmt_timeout_ms)
+		sqlite3_progress_handler(c->db, 0, NULL, NULL); /* the application's handle */
 	free(c->path);
 	free(c);
 }
@@ -135,8 +165,10 @@ static int sq_exec_script(st_err *err, st_conn *c, const char *sql, size_t len,
 			break;
 		rc = sqlite3_prepare_v2(c->db, start, (int)(end - start), &st, &tail);
 		if (rc == SQLITE_OK && st) {
+			c->deadline = c->stmt_timeout_ms ? st_now_ms() + (double)c->stmt_timeout_ms : 0;
 			while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 				;
+			c->deadline = 0;
 			if (rc == SQLITE_DONE)
 				rc = SQLITE_OK;
 		}
@@ -163,6 +195,110 @@ static int sq_exec_script(st_err *err, st_conn *c, const char *sql, size_t len,
 		p = tail;
 	}
 	return 0;
+}
+
+/* Call fn for each statement of sql, split where SQLite's own tokenizer (sqlite3_complete)
+ * says a statement ends: semicolons inside strings, comments and trigger bodies do not split. */
+static int split(const char *sql, size_t len, int (*fn)(void *ctx, size_t off, size_t n),
+		 void *ctx)
+{
+	st_buf cand = ST_BUF_INIT;
+	size_t start = 0, i;
+	int rc = 0;
+
+	for (i = 0; i < len && !rc; i++) {
+		if (sql[i] != ';')
+			continue;
+		st_buf_truncate(&cand, 0);
+		st_buf_add(&cand, sql + start, i + 1 - start);
+		if (st_buf_oom(&cand)) {
+			rc = STRATA_ENOMEM;
+			break;
+		}
+		if (sqlite3_complete(st_buf_str(&cand))) {
+			rc = fn(ctx, start, i + 1 - start);
+			start = i + 1;
+		}
+	}
+	if (!rc && start < len)
+		rc = fn(ctx, start, len - start);
+	st_buf_free(&cand);
+	return rc;
+}
+
+typedef struct check_ctx {
+	st_err *err;
+	const char *sql;
+	size_t len;
+	const st_srcpos *pos;
+} check_ctx;
+
+/* The first word of a statement, upper-cased into out. */
+static const char *first_word(const char *p, const char *end, char *out, size_t size)
+{
+	size_t n = 0;
+
+	p = skip_space(p, end);
+	while (p < end && n + 1 < size &&
+	       ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) {
+		out[n++] = (char)(*p >= 'a' ? *p - 32 : *p);
+		p++;
+	}
+	out[n] = '\0';
+	return p;
+}
+
+static int check_one(void *arg, size_t off, size_t n)
+{
+	check_ctx *cc = arg;
+	const char *p = cc->sql + off, *end = p + n, *stmt = skip_space(p, end), *after;
+	char w[16], w2[16], w3[16];
+	const char *why = NULL, *hint = NULL;
+	int line, col;
+
+	after = first_word(stmt, end, w, sizeof(w));
+	if (!w[0])
+		return 0;
+	after = first_word(after, end, w2, sizeof(w2));
+	first_word(after, end, w3, sizeof(w3));
+	/* ROLLBACK [TRANSACTION] TO a savepoint stays inside the transaction. */
+	if (strcmp(w, "BEGIN") == 0 || strcmp(w, "COMMIT") == 0 || strcmp(w, "END") == 0 ||
+	    (strcmp(w, "ROLLBACK") == 0 && strcmp(w2, "TO") != 0 &&
+	     !(strcmp(w2, "TRANSACTION") == 0 && strcmp(w3, "TO") == 0))) {
+		why = "would end the transaction strata runs this migration in";
+		hint = "remove it: strata commits each migration with its version row; for "
+		       "statements that must run outside a transaction, mark the section "
+		       "transaction:false";
+	} else if (strcmp(w, "VACUUM") == 0) {
+		why = "cannot run inside a transaction";
+		hint = "mark the section `-- migrate:up transaction:false` (or "
+		       "`-- migrate:down transaction:false`)";
+	}
+	if (!why)
+		return 0;
+	{
+		size_t wl = strcspn(stmt, "\n");
+		if (wl > (size_t)(end - stmt))
+			wl = (size_t)(end - stmt);
+		st_err_set(cc->err, STRATA_ESCRIPT, "'%.*s%s' %s", (int)(wl > 60 ? 60 : wl), stmt,
+			   wl > 60 ? "..." : "", why);
+	}
+	st_offset_to_linecol(cc->sql, (size_t)(stmt - cc->sql), cc->pos->line, &line, &col);
+	st_err_at(cc->err, cc->pos->file, line, col);
+	st_err_hint(cc->err, "%s", hint);
+	return STRATA_ESCRIPT;
+}
+
+static int sq_check_script(st_err *err, const char *sql, size_t len, const st_srcpos *pos,
+			   int transactional)
+{
+	check_ctx cc = { err, sql, len, pos };
+	int rc;
+
+	if (!transactional)
+		return 0;
+	rc = split(sql, len, check_one, &cc);
+	return rc == STRATA_ENOMEM ? st_err_oom(err) : rc;
 }
 
 static int sq_exec(st_err *err, st_conn *c, const char *sql)
@@ -289,4 +425,5 @@ const st_driver st_driver_sqlite = {
 	.unlock = NULL,
 	.interrupt = sq_interrupt,
 	.query = sq_query,
+	.check_script = sq_check_script,
 };

@@ -269,25 +269,55 @@ static int stmt_needs_no_transaction(const char *s, const char *e)
 	return 0;
 }
 
-int st_pg_needs_no_transaction(const char *stmt)
+/* BEGIN, START TRANSACTION, COMMIT, END, ROLLBACK (not ROLLBACK TO), PREPARE TRANSACTION:
+ * statements that would end or nest strata's own transaction around a migration. */
+static int stmt_ends_transaction(const char *s, const char *e)
+{
+	static const char *const kinds[] = { "TRANS_STMT_BEGIN", "TRANS_STMT_START",
+					     "TRANS_STMT_COMMIT", "TRANS_STMT_ROLLBACK\"",
+					     "TRANS_STMT_PREPARE", "TRANS_STMT_COMMIT_PREPARED",
+					     "TRANS_STMT_ROLLBACK_PREPARED" };
+	size_t n = strcspn(s, "\""), i;
+
+	if (n != 15 || strncmp(s, "TransactionStmt", 15) != 0)
+		return 0;
+	for (i = 0; i < ST_ARRAY_LEN(kinds); i++)
+		if (find(s, e, kinds[i]))
+			return 1;
+	return 0;
+}
+
+int st_pg_classify(const char *stmt)
 {
 	static const char mark[] = "{\"stmt\":{\"";
 	PgQueryParseResult r = pg_query_parse(stmt);
 	const char *p, *end;
-	int found = 0;
+	int flags = 0;
 
 	if (r.error || !r.parse_tree) {
 		pg_query_free_parse_result(r);
 		return 0;
 	}
 	end = r.parse_tree + strlen(r.parse_tree);
-	p = strstr(r.parse_tree, mark);
-	while (p && !found) {
+	for (p = strstr(r.parse_tree, mark); p;) {
 		const char *node = p + sizeof(mark) - 1;
 		const char *next = strstr(node, mark);
-		found = stmt_needs_no_transaction(node, next ? next : end);
+		if (stmt_needs_no_transaction(node, next ? next : end))
+			flags |= ST_PG_NO_TRANSACTION;
+		if (stmt_ends_transaction(node, next ? next : end))
+			flags |= ST_PG_ENDS_TRANSACTION;
 		p = next;
 	}
 	pg_query_free_parse_result(r);
-	return found;
+	return flags;
+}
+
+int st_pg_needs_no_transaction(const char *stmt)
+{
+	return (st_pg_classify(stmt) & ST_PG_NO_TRANSACTION) != 0;
+}
+
+int st_pg_ends_transaction(const char *stmt)
+{
+	return (st_pg_classify(stmt) & ST_PG_ENDS_TRANSACTION) != 0;
 }

@@ -33,4 +33,13 @@ int st_pg_split_at(const char *sql, size_t len, size_t **starts, size_t **lens, 
  */
 int st_pg_needs_no_transaction(const char *stmt);
 
+/* 1 when stmt would end or nest the transaction strata runs a migration in: BEGIN, START
+ * TRANSACTION, COMMIT, END, ROLLBACK (not ROLLBACK TO a savepoint), PREPARE TRANSACTION. */
+int st_pg_ends_transaction(const char *stmt);
+
+/* Both answers from one parse: ST_PG_NO_TRANSACTION | ST_PG_ENDS_TRANSACTION. */
+#define ST_PG_NO_TRANSACTION 1
+#define ST_PG_ENDS_TRANSACTION 2
+int st_pg_classify(const char *stmt);
+
 #endif

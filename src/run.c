@@ -16,6 +16,11 @@
 
 /* ---- connection and state ------------------------------------------------------------ */
 
+static void driver_log(void *ctx, int level, const char *msg)
+{
+	st_log(ctx, (strata_level)level, "%s", msg);
+}
+
 int st_connect(strata *s, int readonly)
 {
 	st_connect_opts o;
@@ -43,6 +48,10 @@ int st_connect(strata *s, int readonly)
 	o.sql_fn = s->sql_fn;
 	o.sql_ctx = s->sql_ctx;
 	o.offline_dialect = s->url.kind;
+	o.statement_timeout_ms = s->statement_timeout_ms;
+	o.pg_lock_timeout_ms = s->pg_lock_timeout_ms;
+	o.log_fn = driver_log;
+	o.log_ctx = s;
 	if (!d)
 		return st_fail(s, STRATA_ECONFIG, "this build of strata has no driver for %s",
 			       s->url.redacted);
@@ -192,7 +201,7 @@ int st_ensure_tables(strata *s)
 			  "PRIMARY KEY (version_num)\n)",
 		      s->cfg.version_table);
 	if ((rc = st_exec_buf(s, &b)))
-		return rc;
+		goto fail;
 	st_buf_puts(&b, "CREATE TABLE IF NOT EXISTS ");
 	st_put_table(s, &b, 1);
 	st_buf_printf(&b,
@@ -201,7 +210,18 @@ int st_ensure_tables(strata *s)
 		      "    applied_at %s NOT NULL,\n    duration_ms INTEGER,\n"
 		      "    applied_by VARCHAR(255),\n    strata_version VARCHAR(32),\n    note TEXT\n)",
 		      dialect->history_id_ddl, dialect->timestamp_type);
-	return st_exec_buf(s, &b);
+	if ((rc = st_exec_buf(s, &b)) == 0)
+		return 0;
+fail:
+	{
+		char *h = st_history_table_name(s);
+		st_err_prefix(&s->err, "cannot create strata's tables (%s%s%s and %s): ",
+			      s->cfg.version_table_schema ? s->cfg.version_table_schema : "",
+			      s->cfg.version_table_schema ? "." : "", s->cfg.version_table,
+			      h ? h : "its history");
+		free(h);
+	}
+	return rc;
 }
 
 static const char *applied_by(void)
@@ -502,6 +522,8 @@ static int check_steps(strata *s, const strata_plan *p)
 
 	for (i = 0; i < p->n; i++) {
 		const st_rev *r = p->steps[i].rev;
+		const st_section *sec = p->steps[i].dir == STRATA_UP ? &r->up : &r->down;
+		st_srcpos pos = { r->path, sec->line };
 		if (p->steps[i].dir == STRATA_DOWN && !r->down.present) {
 			st_fail(s, STRATA_ESCRIPT,
 				"revision %s has no `-- migrate:down` section: it cannot be downgraded",
@@ -511,6 +533,11 @@ static int check_steps(strata *s, const strata_plan *p)
 					     "change was undone by hand");
 			return STRATA_ESCRIPT;
 		}
+		/* Every section is checked before the first one runs: a section that cannot work
+		 * as marked stops the run with the database unchanged. */
+		if (s->drv->check_script &&
+		    s->drv->check_script(&s->err, sec->sql, sec->len, &pos, sec->transactional))
+			return s->err.code;
 	}
 	return 0;
 }

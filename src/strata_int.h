@@ -37,6 +37,8 @@ struct strata {
 
 	/* Options. */
 	long lock_timeout_ms;
+	long statement_timeout_ms;
+	long pg_lock_timeout_ms;
 	int offline;
 	void (*sql_fn)(void *ctx, const char *sql);
 	void *sql_ctx;

@@ -34,9 +34,10 @@ not_ok() {
 }
 skip() { echo "ok - $1 # SKIP $2"; }
 
+# Without helper processes (no mktemp, cat or rm per call: forks are most of a test's cost);
+# the files are per shell, so cases may run in parallel subshells.
 run() {
-  local o e
-  o=$(mktemp "$T/out.XXXXXX"); e=$(mktemp "$T/err.XXXXXX")
+  local o=$T/.run.$BASHPID.out e=$T/.run.$BASHPID.err
   if [ "$STRATA_VALGRIND" = 1 ]; then
     valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
       "$STRATA" "$@" >"$o" 2>"$e"
@@ -44,8 +45,7 @@ run() {
     "$STRATA" "$@" >"$o" 2>"$e"
   fi
   rc=$?
-  out=$(cat "$o"); err=$(cat "$e")
-  rm -f "$o" "$e"
+  out=$(<"$o"); err=$(<"$e")
   last_cmd="strata $*"
 }
 run_in() { local d=$1; shift; pushd "$d" >/dev/null || return 1; run "$@"; popd >/dev/null || return 1; }
@@ -70,7 +70,7 @@ fresh_url() {
   case "$engine" in
     sqlite) rm -f "$T/$name.db"; echo "sqlite:///$T/$name.db" ;;
     postgresql)
-      psql -XqAt -v ON_ERROR_STOP=1 "$STRATA_PG_ADMIN_URL" \
+      PGOPTIONS='-c client_min_messages=warning' psql -XqAt -v ON_ERROR_STOP=1 "$STRATA_PG_ADMIN_URL" \
         -c "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" -c "CREATE DATABASE \"$name\"" >/dev/null || return 1
       echo "postgresql://postgres@/$name?host=$STRATA_PG_DIR&port=$STRATA_PG_PORT" ;;
   esac
@@ -89,7 +89,9 @@ new_project() {
   mkdir -p "$dir"
   "$STRATA" init "$dir" >/dev/null || return 1
   [ -n "$url" ] || url="sqlite:///app.db"
-  sed -i "s|^url = .*|url = $url|" "$dir/strata.ini"
+  # Written verbatim: a URL holds characters (& | \\) that sed would interpret.
+  URL="$url" awk '/^url = / { print "url = " ENVIRON["URL"]; next } { print }' \
+    "$dir/strata.ini" > "$dir/strata.ini.new" && mv "$dir/strata.ini.new" "$dir/strata.ini"
 }
 
 add_rev() {
