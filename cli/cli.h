@@ -89,6 +89,8 @@ int cli_exit_code(int strata_code);
 void cli_json_str(FILE *f, const char *s);
 void cli_print_usage(FILE *f, const cli_command *cmd);
 void cli_print_help(const cli_command *cmd);
+/* For commands without positional arguments: complain and return EXIT_USAGE, or 0. */
+int cli_no_args(const cli_command *cmd, const cli_args *a);
 /* Open the project the global options describe. */
 int cli_open(strata **out, cli_args *a, int offline);
 /* Forget the handle for the signal handler, then free it. */

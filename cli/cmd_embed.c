@@ -8,11 +8,8 @@ int cmd_embed(const cli_command *cmd, cli_args *a)
 	strata *s = NULL;
 	int rc;
 
-	if (a->n_pos) {
-		cli_error("unexpected argument '%s'", a->pos[0]);
-		cli_print_usage(stderr, cmd);
+	if (cli_no_args(cmd, a))
 		return EXIT_USAGE;
-	}
 	if ((rc = cli_open(&s, a, 0))) {
 		cli_close(s);
 		return rc;

@@ -14,16 +14,6 @@ static int finish(strata *s, int rc)
 	return rc;
 }
 
-static int no_args(const cli_command *cmd, cli_args *a)
-{
-	if (a->n_pos) {
-		cli_error("unexpected argument '%s'", a->pos[0]);
-		cli_print_usage(stderr, cmd);
-		return EXIT_USAGE;
-	}
-	return 0;
-}
-
 static void json_list(strata *s, strata_revlist *l, int mark_current)
 {
 	size_t i, n = strata_revlist_count(l);
@@ -44,7 +34,7 @@ int cmd_current(const cli_command *cmd, cli_args *a)
 	size_t i, n;
 	int rc;
 
-	if ((rc = no_args(cmd, a)) || (rc = cli_open(&s, a, 0))) {
+	if ((rc = cli_no_args(cmd, a)) || (rc = cli_open(&s, a, 0))) {
 		cli_close(s);
 		return rc;
 	}
@@ -81,7 +71,7 @@ int cmd_heads(const cli_command *cmd, cli_args *a)
 	size_t i, n;
 	int rc;
 
-	if ((rc = no_args(cmd, a)) || (rc = cli_open(&s, a, 0))) {
+	if ((rc = cli_no_args(cmd, a)) || (rc = cli_open(&s, a, 0))) {
 		cli_close(s);
 		return rc;
 	}
@@ -110,7 +100,7 @@ int cmd_branches(const cli_command *cmd, cli_args *a)
 	size_t i, j, n;
 	int rc;
 
-	if ((rc = no_args(cmd, a)) || (rc = cli_open(&s, a, 0))) {
+	if ((rc = cli_no_args(cmd, a)) || (rc = cli_open(&s, a, 0))) {
 		cli_close(s);
 		return rc;
 	}
@@ -172,7 +162,7 @@ int cmd_status(const cli_command *cmd, cli_args *a)
 	size_t i, n_cur, n_pend, applied = 0, total;
 	int rc, json = cli_has(a, O_JSON);
 
-	if ((rc = no_args(cmd, a)) || (rc = cli_open(&s, a, 0))) {
+	if ((rc = cli_no_args(cmd, a)) || (rc = cli_open(&s, a, 0))) {
 		cli_close(s);
 		return rc;
 	}

@@ -30,11 +30,8 @@ int cmd_revision(const cli_command *cmd, cli_args *a)
 	strata_revision_spec spec;
 	const char *heads[16], *labels[16], *deps[16];
 
-	if (a->n_pos) {
-		cli_error("unexpected argument '%s'", a->pos[0]);
-		cli_print_usage(stderr, cmd);
+	if (cli_no_args(cmd, a))
 		return EXIT_USAGE;
-	}
 	if (cli_has(a, O_AUTOGEN)) {
 		cli_error("--autogenerate is not available in this version of strata");
 		return EXIT_USAGE;

@@ -13,11 +13,8 @@ int cmd_verify(const cli_command *cmd, cli_args *a)
 	size_t i, n;
 	int rc;
 
-	if (a->n_pos) {
-		cli_error("unexpected argument '%s'", a->pos[0]);
-		cli_print_usage(stderr, cmd);
+	if (cli_no_args(cmd, a))
 		return EXIT_USAGE;
-	}
 	if ((rc = cli_open(&s, a, 0))) {
 		cli_close(s);
 		return rc;
@@ -84,11 +81,8 @@ int cmd_log(const cli_command *cmd, cli_args *a)
 	size_t i, n;
 	int rc;
 
-	if (a->n_pos) {
-		cli_error("unexpected argument '%s'", a->pos[0]);
-		cli_print_usage(stderr, cmd);
+	if (cli_no_args(cmd, a))
 		return EXIT_USAGE;
-	}
 	if (limit_s) {
 		char *end;
 		limit = strtol(limit_s, &end, 10);

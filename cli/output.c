@@ -142,6 +142,15 @@ static void print_opts(const cli_opt *o)
 	}
 }
 
+int cli_no_args(const cli_command *cmd, const cli_args *a)
+{
+	if (!a->n_pos)
+		return 0;
+	cli_error("unexpected argument '%s'", a->pos[0]);
+	cli_print_usage(stderr, cmd);
+	return EXIT_USAGE;
+}
+
 void cli_print_help(const cli_command *cmd)
 {
 	cli_print_usage(stdout, cmd);

@@ -88,6 +88,12 @@ extern const st_driver st_driver_pg;
 /* The driver for a URL kind, or NULL when this build lacks it. */
 const st_driver *st_driver_for(st_url_kind kind);
 
+/* For check_script: refuse the statement at byte off (n bytes) of a section, because it
+ * cannot run inside a transaction (ends_transaction 0) or would end strata's (1).  Sets err
+ * with the statement, its file:line:col and what to do; returns STRATA_ESCRIPT. */
+int st_refuse_statement(st_err *err, const char *sql, size_t off, size_t n,
+			const st_srcpos *pos, int ends_transaction);
+
 /* Turn a byte offset in a script into line and column, counting from pos->line. */
 void st_offset_to_linecol(const char *sql, size_t offset, int first_line, int *line, int *col);
 

@@ -860,23 +860,9 @@ static int pg_check_script(st_err *err, const char *sql, size_t len, const st_sr
 			break;
 		}
 		flags = st_pg_classify(stmt);
-		if (flags) {
-			size_t w = strcspn(stmt, "\n");
-			st_err_set(err, STRATA_ESCRIPT,
-				   (flags & ST_PG_NO_TRANSACTION)
-					   ? "'%.*s%s' cannot run inside a transaction block"
-					   : "'%.*s%s' would end the transaction strata runs this migration in",
-				   (int)(w > 60 ? 60 : w), stmt, w > 60 ? "..." : "");
-			stmt_at(err, sql, starts[i], pos);
-			st_err_hint(err, (flags & ST_PG_NO_TRANSACTION)
-						 ? "mark the section `-- migrate:up transaction:false` (or "
-						   "`-- migrate:down transaction:false`), and keep it to statements "
-						   "that are safe to run again"
-						 : "remove it: strata commits each migration with its version row; "
-						   "for statements that must run outside a transaction, mark the "
-						   "section transaction:false");
-			rc = STRATA_ESCRIPT;
-		}
+		if (flags)
+			rc = st_refuse_statement(err, sql, starts[i], lens[i], pos,
+						 !(flags & ST_PG_NO_TRANSACTION));
 		free(stmt);
 	}
 	free(starts);

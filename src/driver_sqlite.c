@@ -253,8 +253,6 @@ static int check_one(void *arg, size_t off, size_t n)
 	check_ctx *cc = arg;
 	const char *p = cc->sql + off, *end = p + n, *stmt = skip_space(p, end), *after;
 	char w[16], w2[16], w3[16];
-	const char *why = NULL, *hint = NULL;
-	int line, col;
 
 	after = first_word(stmt, end, w, sizeof(w));
 	if (!w[0])
@@ -264,29 +262,13 @@ static int check_one(void *arg, size_t off, size_t n)
 	/* ROLLBACK [TRANSACTION] TO a savepoint stays inside the transaction. */
 	if (strcmp(w, "BEGIN") == 0 || strcmp(w, "COMMIT") == 0 || strcmp(w, "END") == 0 ||
 	    (strcmp(w, "ROLLBACK") == 0 && strcmp(w2, "TO") != 0 &&
-	     !(strcmp(w2, "TRANSACTION") == 0 && strcmp(w3, "TO") == 0))) {
-		why = "would end the transaction strata runs this migration in";
-		hint = "remove it: strata commits each migration with its version row; for "
-		       "statements that must run outside a transaction, mark the section "
-		       "transaction:false";
-	} else if (strcmp(w, "VACUUM") == 0) {
-		why = "cannot run inside a transaction";
-		hint = "mark the section `-- migrate:up transaction:false` (or "
-		       "`-- migrate:down transaction:false`)";
-	}
-	if (!why)
-		return 0;
-	{
-		size_t wl = strcspn(stmt, "\n");
-		if (wl > (size_t)(end - stmt))
-			wl = (size_t)(end - stmt);
-		st_err_set(cc->err, STRATA_ESCRIPT, "'%.*s%s' %s", (int)(wl > 60 ? 60 : wl), stmt,
-			   wl > 60 ? "..." : "", why);
-	}
-	st_offset_to_linecol(cc->sql, (size_t)(stmt - cc->sql), cc->pos->line, &line, &col);
-	st_err_at(cc->err, cc->pos->file, line, col);
-	st_err_hint(cc->err, "%s", hint);
-	return STRATA_ESCRIPT;
+	     !(strcmp(w2, "TRANSACTION") == 0 && strcmp(w3, "TO") == 0)))
+		return st_refuse_statement(cc->err, cc->sql, (size_t)(stmt - cc->sql),
+					   (size_t)(end - stmt), cc->pos, 1);
+	if (strcmp(w, "VACUUM") == 0)
+		return st_refuse_statement(cc->err, cc->sql, (size_t)(stmt - cc->sql),
+					   (size_t)(end - stmt), cc->pos, 0);
+	return 0;
 }
 
 static int sq_check_script(st_err *err, const char *sql, size_t len, const st_srcpos *pos,
