@@ -448,6 +448,11 @@ def med(r, key, tool):
     return statistics.median(s["t"]) if s and s["t"] else None
 
 
+def fastest(r, key, tool):
+    s = r.get(key, {}).get(tool)
+    return min(s["t"]) if s and s["t"] else None
+
+
 def mem(r, key, tool):
     s = r.get(key, {}).get(tool)
     return max(s["rss"]) / 1024.0 if s and s["rss"] else None
@@ -500,7 +505,7 @@ def engine_section(r, engine, a):
     floor_name = "`sqlite3` CLI" if engine == "sqlite" else "`psql -f`"
     head = ["work", "runs", "raw floor", "strata", "Alembic", "dbmate", "strata ÷ floor",
             "Alembic ÷ strata", "dbmate ÷ strata"]
-    rows, mrows = [], []
+    rows, frows, mrows = [], [], []
     keys = [(engine, "up", n) for n in a.sizes + a.big_sizes]
     keys += [(engine, "down", n) for n in a.sizes]
     keys += [(engine, op, a.ro_size) for op in ("current", "status", "history-i", "heads",
@@ -513,6 +518,12 @@ def engine_section(r, engine, a):
         rows.append(["%s, N=%d" % (OPS_TITLE[op], n), nsamples(r, key)] +
                     [fs(v[t]) for t in TOOLS] +
                     [fx(v[STRATA], v[FLOOR]), fx(v[ALEMBIC], v[STRATA]), fx(v[DBMATE], v[STRATA])])
+        if op in ("up", "down"):
+            f = {t: fastest(r, key, t) for t in TOOLS}
+            frows.append(["%s, N=%d" % (OPS_TITLE[op], n), nsamples(r, key)] +
+                         [fs(f[t]) for t in TOOLS] +
+                         [fx(f[STRATA], f[FLOOR]), fx(f[ALEMBIC], f[STRATA]),
+                          fx(f[DBMATE], f[STRATA])])
         mkey = key if op in ("up", "down") else key + ("mem",)
         mrows.append(["%s, N=%d" % (OPS_TITLE[op], n)] + [fm(mem(r, mkey, t)) for t in TOOLS])
     title = "SQLite" if engine == "sqlite" else "PostgreSQL"
@@ -522,6 +533,11 @@ def engine_section(r, engine, a):
          "overhead over the database's own client. – : the tool has no such command, or it was "
          "not run at that size (see the notes).\n" % floor_name,
          md_table(head, rows), "",
+         "The same migrations, **fastest run** of each tool instead of the median: the run least "
+         "disturbed by the machine (other processes, the disk's `fsync` latency). On a shared "
+         "machine a burst of slow `fsync`s can hit two of a tool's runs and move its median; "
+         "the fastest runs show what each tool costs when left alone.\n",
+         md_table(head, frows), "",
          "Peak memory (max RSS, MiB, `/usr/bin/time -f %M`; for dbmate's `downgrade` the largest "
          "of its one-migration-at-a-time processes):\n",
          md_table(["work", "raw floor", "strata", "Alembic", "dbmate"], mrows), ""]
@@ -699,7 +715,7 @@ def report(b, a, r, info, vers, load_end, elapsed):
             ["Debian", info["debian"]],
             ["load average at start / end", "%.2f / %.2f" % (info["load"][0], load_end[0])]]
     rows += [[k, v] for k, v in vers.items()]
-    s.append(md_table(["", ""], rows, left=2) + "\n")
+    s.append(md_table(["", "version / value"], rows, left=2) + "\n")
     s.append(summary_section(r, a))
     if any(k[0] == "sqlite" for k in r):
         s.append(engine_section(r, "sqlite", a))
@@ -726,10 +742,10 @@ against Alembic's `revision --autogenerate` and `check` (`bench/bench.py`, the
   `synchronous_commit=off`, `full_page_writes=off`), reached by every tool through its Unix
   socket. Each upgrade starts from a freshly created empty database.
 - `upgrade head` starts from an empty database; `downgrade base` follows it in the same
-  repetition, from head. Short commands (read-only, graph, start-up) get one untimed warm-up
-  run per tool first (this machine's kernel pages out idle page cache, so a first run can read
-  the files from disk). Both are checked afterwards (the number of benchmark tables must be N,
+  repetition, from head. Both are checked afterwards (the number of benchmark tables must be N,
   then 0). The read-only commands run on a separate database at head.
+- Short commands (read-only, graph, start-up) get one untimed warm-up run per tool first (this
+  machine's kernel pages out idle page cache, so a first run can read the files from disk).
 - Peak memory is `/usr/bin/time -f %%M` (maximum resident set size). Upgrades and downgrades run
   under it in every repetition (it adds well under a millisecond); the short commands run
   without it for their times, then once more under it for their memory.
@@ -745,12 +761,16 @@ against Alembic's `revision --autogenerate` and `check` (`bench/bench.py`, the
   `history`, and rolls back one migration per process: its `downgrade base` is N `dbmate
   rollback` processes, timed together, and only up to N=%d.
 - dbmate runs SQLite with `synchronous=NORMAL` (`PRAGMA synchronous` reads 1 inside a dbmate
-  migration): `strace` shows 3 `fsync`s per commit (journal, folder, database) where the `sqlite3` CLI and strata,
-  with Debian's libsqlite3 at SQLite's default `synchronous=FULL`, make 4 (the journal twice).
-  That is why dbmate can beat the raw floor on SQLite; it is a durability setting, not speed.
+  migration): `strace` shows 3 `fsync`s per commit (journal, folder, database) where the
+  `sqlite3` CLI and strata, with Debian's libsqlite3 at SQLite's default `synchronous=FULL`,
+  make 4 (the journal twice). That is why dbmate can beat the raw floor on SQLite; it is a
+  durability setting, not speed.
+- SQLite itself grows faster than linearly with the number of tables in a schema: each
+  `CREATE TABLE` scans `sqlite_master` and walks every table (`sqlite3FkClearTriggerCache`),
+  so the floor's N=10000 costs far more than 10 × N=1000, and every tool pays the same.
 - Alembic 1.8.1 has no `status`; the raw floor has no `status`, `heads` or `history`.
 - strata is given `-q` (no progress lines); every tool's output goes to a file.
-- Sizes and repetitions of this run: upgrade/downgrade at N=%s (%s repetitions; N=%s:
+- Sizes and repetitions of this run: upgrade/downgrade at N=%s (repetitions: %s; N=%s:
   upgrade only, strata and the floor, %d repetition(s)); read-only commands at N=%d (%d
   repetitions); graph operations at %s revisions (Alembic up to %d); start-up %d repetitions.
 """ % (a.dbmate_down_max, ", ".join(map(str, a.sizes)),
@@ -782,10 +802,10 @@ def main():
         a.reps, a.big_reps, a.ro_size, a.ro_reps, a.startup_reps = 2, 1, 100, 3, 5
     else:
         a.sizes, a.big_sizes, a.graph_sizes = [10, 100, 1000], [10000], [1000, 10000, 100000]
-        a.reps, a.big_reps, a.ro_size, a.ro_reps, a.startup_reps = 5, 1, 1000, 7, 21
+        a.reps, a.big_reps, a.ro_size, a.ro_reps, a.startup_reps = 5, 2, 1000, 7, 21
     a.alembic_graph_max = 10000
     a.dbmate_down_max = 100
-    a.reps_for = lambda n: a.reps if n <= 10 else min(a.reps, 3)
+    a.reps_for = lambda n: a.reps if n <= 100 else min(a.reps, 4)
     parts = set(a.only.split(","))
 
     b = Bench(a)
