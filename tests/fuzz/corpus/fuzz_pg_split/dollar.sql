@@ -1,0 +1,3 @@
+CREATE FUNCTION f() RETURNS int AS $$ BEGIN RETURN 1; END; $$ LANGUAGE plpgsql;
+SELECT $tag$ ; $tag$;
+SELECT E'a\';b';

@@ -1,0 +1,3 @@
+/* a /* nested ; */ still */ SELECT 1;
+SELECT 2 -- ;
+;

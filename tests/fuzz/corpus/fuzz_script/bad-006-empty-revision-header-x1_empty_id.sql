@@ -1,0 +1,5 @@
+-- revision:
+-- down_revision: c3
+
+-- migrate:up
+SELECT 1;

@@ -1,0 +1,9 @@
+-- revision: x1
+-- down_revision: zz9
+-- message: x1
+
+-- migrate:up
+CREATE TABLE t_x1 (id INTEGER PRIMARY KEY);
+
+-- migrate:down
+DROP TABLE t_x1;

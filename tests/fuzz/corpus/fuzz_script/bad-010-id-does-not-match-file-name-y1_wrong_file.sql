@@ -1,0 +1,10 @@
+-- Written by hand, copied from another file
+-- revision: x1
+-- down_revision: c3
+-- message: x1
+
+-- migrate:up
+CREATE TABLE t_x1 (id INTEGER PRIMARY KEY);
+
+-- migrate:down
+DROP TABLE t_x1;

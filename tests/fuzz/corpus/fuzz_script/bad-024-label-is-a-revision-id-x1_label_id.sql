@@ -1,0 +1,10 @@
+-- revision: x1
+-- down_revision: c3
+-- branch_labels: a1
+-- message: x1
+
+-- migrate:up
+CREATE TABLE t_x1 (id INTEGER PRIMARY KEY);
+
+-- migrate:down
+DROP TABLE t_x1;

@@ -1,0 +1,8 @@
+-- revision: x1
+-- message: x1
+
+-- migrate:up
+CREATE TABLE t_x1 (id INTEGER PRIMARY KEY);
+
+-- migrate:down
+DROP TABLE t_x1;

@@ -1,0 +1,2 @@
+case when 1 then begin end;
+begin immediate; commit

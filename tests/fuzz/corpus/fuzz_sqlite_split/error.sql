@@ -1,0 +1,2 @@
+CREATE TABLE a (x);
+INSERT INTO b VALUES (1);

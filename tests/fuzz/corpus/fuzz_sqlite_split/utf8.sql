@@ -1,0 +1,1 @@
+SELECT 'é;ü'; SELECT "ß" FROM "日本";
