@@ -293,6 +293,27 @@ STRATA_API size_t strata_loglist_count(const strata_loglist *l);
 STRATA_API const strata_log_entry *strata_loglist_get(const strata_loglist *l, size_t i);
 STRATA_API void strata_loglist_free(strata_loglist *l);
 
+/* ---- Autogenerate and check --------------------------------------------------------------- */
+
+/* What it takes to turn the database (which must be at head) into the schema the project's
+ * schema_file describes: the upgrade and downgrade SQL, the differences one line each, warnings
+ * (destructive changes, renames not declared), and objects strata cannot compare (by name).
+ * renames: "OLD:NEW" for a table, "TABLE.OLD:NEW" for a column, so strata writes RENAME instead
+ * of a drop and an add. */
+typedef struct strata_autogen strata_autogen;
+
+STRATA_API int strata_autogenerate(strata *s, strata_autogen **out, const char *const *renames,
+				   size_t n_renames);
+STRATA_API const char *strata_autogen_upgrade(const strata_autogen *a);   /* "" when none */
+STRATA_API const char *strata_autogen_downgrade(const strata_autogen *a);
+STRATA_API size_t strata_autogen_difference_count(const strata_autogen *a);
+STRATA_API const char *strata_autogen_difference(const strata_autogen *a, size_t i);
+STRATA_API size_t strata_autogen_warning_count(const strata_autogen *a);
+STRATA_API const char *strata_autogen_warning(const strata_autogen *a, size_t i);
+STRATA_API size_t strata_autogen_unsupported_count(const strata_autogen *a);
+STRATA_API const char *strata_autogen_unsupported(const strata_autogen *a, size_t i);
+STRATA_API void strata_autogen_free(strata_autogen *a);
+
 /* ---- Writing revisions -------------------------------------------------------------- */
 
 typedef struct strata_revision_spec {
@@ -318,6 +339,71 @@ STRATA_API int strata_revision_create(strata *s, char **out_path, const strata_r
 STRATA_API int strata_embed(strata *s, const char *out_path, const char *name);
 
 STRATA_API void strata_string_free(char *str);
+
+/* ---- Adopting another tool's history (import.c) --------------------------------------- */
+
+/* What strata_import() converted: one entry per migration of the source, in its order. */
+typedef struct strata_import_migration {
+	const char *revision;    /* the revision id (the source's version where it is a valid id) */
+	const char *version;     /* the version the other tool records for it in its table */
+	const char *name;        /* its name there: the revision's message */
+	const char *source_up;   /* the file(s) it came from, relative to the folder */
+	const char *source_down; /* or NULL when the source has no down */
+	const char *path;        /* the revision file written (NULL in a dry run, or when present) */
+	int up_transactional;    /* 0: the up section is marked transaction:false */
+	int down_transactional;
+	int has_down;            /* 0: no down section, so strata refuses to downgrade past it */
+	int existed;             /* the project already had this revision: nothing was written */
+} strata_import_migration;
+
+typedef enum strata_import_issue_kind {
+	STRATA_IMPORT_NOTE = 1,    /* converted; the text was changed in a way that keeps its meaning */
+	STRATA_IMPORT_WARNING = 2, /* converted, but strata runs it differently from the tool, or
+				    * will refuse it */
+	STRATA_IMPORT_SKIPPED = 3  /* not converted (a Go migration, a repeatable Flyway script...) */
+} strata_import_issue_kind;
+
+typedef struct strata_import_issue {
+	strata_import_issue_kind kind;
+	const char *source;   /* the file, relative to the folder */
+	int line;             /* 1-based line in it, or 0 */
+	const char *revision; /* the revision it concerns, or NULL */
+	const char *message;
+} strata_import_issue;
+
+typedef struct strata_import_report strata_import_report;
+
+/* Flags for strata_import(). */
+#define STRATA_IMPORT_DRY_RUN 1 /* convert and report, write nothing */
+
+/*
+ * Turn another tool's migrations folder into revision files in the project's versions folder,
+ * in the tool's order, one revision per migration, parent chain following that order.
+ * format: "golang-migrate", "dbmate", "goose", "diesel", "flyway", or NULL to detect it.
+ * Nothing is written when any migration cannot be read or parsed as the tool would.  Revisions
+ * already in the project (same id) are kept as they are, so importing again adds only new
+ * migrations.  *out (free with strata_import_report_free) says what was converted and what
+ * was not.  docs/import.md describes each tool's mapping.
+ */
+STRATA_API int strata_import(strata *s, strata_import_report **out, const char *dir,
+			     const char *format, int flags);
+STRATA_API const char *strata_import_report_format(const strata_import_report *r);
+STRATA_API size_t strata_import_report_count(const strata_import_report *r);
+STRATA_API const strata_import_migration *strata_import_report_get(const strata_import_report *r,
+								    size_t i);
+STRATA_API size_t strata_import_report_issue_count(const strata_import_report *r);
+STRATA_API const strata_import_issue *strata_import_report_issue(const strata_import_report *r,
+								size_t i);
+STRATA_API void strata_import_report_free(strata_import_report *r);
+
+/*
+ * Stamp a database that another tool migrated at the revision its table names, running
+ * nothing (strata_stamp() semantics, under the migration lock).  tool: as for strata_import(),
+ * or NULL to detect it from the tables present; table: the tool's table when not its default
+ * ("schema.table" allowed), or NULL.  Refuses (STRATA_ETARGET) when the tool's table says the
+ * database is dirty or half-applied, or names versions newer than every imported revision.
+ */
+STRATA_API int strata_adopt(strata *s, const char *tool, const char *table);
 
 #ifdef __cplusplus
 }
