@@ -18,7 +18,10 @@ static const cli_opt revision_opts[] = {
 	{ "branch-label", 0, 1, 4, "LABEL", "label the new branch (repeatable)" },
 	{ "depends-on", 0, 1, 5, "REV", "a revision this one needs, on another branch (repeatable)" },
 	{ "rev-id", 0, 1, 6, "ID", "use this id instead of a random one" },
-	{ "autogenerate", 0, 0, 7, NULL, "write the SQL from schema.sql (not yet available)" },
+	{ "autogenerate", 0, 0, 7, NULL, "write the SQL that turns the database into schema_file" },
+	{ "rename", 0, 1, 120, "OLD:NEW", "with --autogenerate: a table (or TABLE.OLD:NEW column) "
+					   "was renamed (repeatable)" },
+	{ "sql", 0, 0, 100, NULL, "with --autogenerate: print the revision instead of writing it" },
 	{ NULL, 0, 0, 0, NULL, NULL },
 };
 static const cli_opt merge_opts[] = {
@@ -64,6 +67,11 @@ static const cli_opt log_opts[] = {
 	OPT_JSON,
 	{ NULL, 0, 0, 0, NULL, NULL },
 };
+static const cli_opt diff_opts[] = {
+	{ "rename", 0, 1, 120, "OLD:NEW", "a table (or TABLE.OLD:NEW column) was renamed (repeatable)" },
+	OPT_JSON,
+	{ NULL, 0, 0, 0, NULL, NULL },
+};
 static const cli_opt none_opts[] = { { NULL, 0, 0, 0, NULL, NULL } };
 
 static int cmd_help(const cli_command *cmd, cli_args *a);
@@ -102,6 +110,13 @@ static const cli_command commands[] = {
 	  "unless given --allow-changed. An intentional edit is accepted with --accept REV." },
 	{ "log", cmd_log, log_opts, "[-n N] [-r REV] [--json]",
 	  "Show the history table: every step applied, newest first.", NULL },
+	{ "diff", cmd_diff, diff_opts, "[--rename OLD:NEW]",
+	  "Print the migration that turns the database (at head) into schema_file.",
+	  "The desired schema is executed into a scratch database of the same engine (SQLite: in\n"
+	  "memory) and both are read back the same way. Nothing is written." },
+	{ "check", cmd_check, diff_opts, "[--json]",
+	  "Exit 0 when the database at head matches schema_file, 3 with the differences if not.",
+	  "A drift gate for CI: run it after `strata upgrade head`." },
 	{ "embed", cmd_embed, embed_opts, "[-o FILE] [--name NAME]",
 	  "Write the revision scripts into a C source file for strata_options.scripts.", NULL },
 	{ "help", cmd_help, none_opts, "[COMMAND]", "Show help for strata or a command.", NULL },

@@ -17,6 +17,8 @@
 #define ST_CAP_OFFLINE 0x4           /* prints SQL instead of running it */
 
 typedef struct st_conn st_conn; /* each driver defines its own */
+struct st_schema;
+struct st_dialect;
 
 typedef struct st_connect_opts {
 	long lock_timeout_ms;  /* how long to wait for locks (SQLite: busy timeout) */
@@ -77,6 +79,17 @@ typedef struct st_driver {
 	 * Needs no connection.  May be NULL. */
 	int (*check_script)(st_err *err, const char *sql, size_t len, const st_srcpos *pos,
 			    int transactional);
+
+	/* Autogenerate.  Read the schema (every object but the tables named in skip, a
+	 * NULL-terminated list) into out. */
+	int (*introspect)(st_err *err, st_conn *c, struct st_schema *out, const char *const *skip);
+	/* An empty scratch database of the same engine, for reading the desired schema into:
+	 * *out is its connection, *name what scratch_drop needs to remove it afterwards. */
+	int (*scratch_open)(st_err *err, st_conn *c, const st_url *url, const st_connect_opts *o,
+			    st_conn **out, char **name);
+	void (*scratch_drop)(st_conn *c, const char *name);
+	/* How to write SQL for schema changes on this engine. */
+	const struct st_dialect *dialect;
 } st_driver;
 
 extern const st_driver st_driver_sqlite;

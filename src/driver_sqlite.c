@@ -3,6 +3,7 @@
  * sqlite3_error_offset points inside it.  Transactions start IMMEDIATE, taking the write lock
  * up front, so concurrent runners queue on the busy timeout instead of failing half-way. */
 #include "driver.h"
+#include "introspect.h"
 
 #include <limits.h>
 #include <sqlite3.h>
@@ -12,6 +13,7 @@
 struct st_conn {
 	sqlite3 *db;      /* NULL when opened read-only on a file that does not exist */
 	int owned;        /* strata opened it, strata closes it */
+	int fk_restore;   /* foreign keys were on: turned off for a migration, on again after */
 	char *path;
 	long timeout_ms;
 	long stmt_timeout_ms; /* statement_timeout, 0 when none */
@@ -324,9 +326,37 @@ static int sq_query_column(st_err *err, st_conn *c, const char *sql, st_strvec *
 	return sq_query(err, c, sql, 1, out);
 }
 
+/* An application's connection may have foreign keys on; SQLite's table rebuild (which
+ * autogenerate writes) needs them off, and PRAGMA foreign_keys cannot change inside a
+ * transaction: turn them off before it, on again after (migrations check them themselves). */
+static void fk_off(st_conn *c)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(c->db, "PRAGMA foreign_keys", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0)) {
+		c->fk_restore = 1;
+		sqlite3_finalize(st);
+		sqlite3_exec(c->db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
+		return;
+	}
+	sqlite3_finalize(st);
+}
+
+static void fk_restore(st_conn *c)
+{
+	if (c->fk_restore && sqlite3_get_autocommit(c->db)) {
+		sqlite3_exec(c->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+		c->fk_restore = 0;
+	}
+}
+
 static int sq_begin(st_err *err, st_conn *c)
 {
-	int rc = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	int rc;
+
+	fk_off(c);
+	rc = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 
 	if (rc != SQLITE_OK)
 		return db_error(err, c, rc, "cannot start a write transaction");
@@ -339,6 +369,7 @@ static int sq_commit(st_err *err, st_conn *c)
 
 	if (rc != SQLITE_OK)
 		return db_error(err, c, rc, "commit failed");
+	fk_restore(c);
 	return 0;
 }
 
@@ -346,9 +377,13 @@ static int sq_rollback(st_err *err, st_conn *c)
 {
 	int rc;
 
-	if (!c->db || sqlite3_get_autocommit(c->db))
+	if (!c->db || sqlite3_get_autocommit(c->db)) {
+		if (c->db)
+			fk_restore(c);
 		return 0; /* SQLite may already have rolled back (e.g. on SQLITE_FULL) */
+	}
 	rc = sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	fk_restore(c);
 	if (rc != SQLITE_OK)
 		return db_error(err, c, rc, "rollback failed");
 	return 0;
@@ -382,6 +417,32 @@ static int sq_table_exists(st_err *err, st_conn *c, const char *schema, const ch
 	return 0;
 }
 
+static int sq_introspect(st_err *err, st_conn *c, struct st_schema *out, const char *const *skip)
+{
+	if (!c->db)
+		return st_schema_finish(out); /* a file that does not exist: an empty schema */
+	return st_introspect_sqlite(err, c->db, out, skip);
+}
+
+static int sq_scratch_open(st_err *err, st_conn *c, const st_url *url, const st_connect_opts *o,
+			   st_conn **out, char **name)
+{
+	st_url mem = *url;
+	st_connect_opts mo = *o;
+
+	(void)c;
+	mem.path = (char *)":memory:";
+	mo.sqlite_handle = NULL;
+	mo.readonly = 0;
+	*name = NULL;
+	return sq_connect(err, out, &mem, &mo);
+}
+
+static void sq_scratch_drop(st_conn *c, const char *name)
+{
+	(void)c, (void)name; /* an in-memory database goes with its connection */
+}
+
 static void sq_interrupt(st_conn *c)
 {
 	if (c && c->db)
@@ -408,4 +469,8 @@ const st_driver st_driver_sqlite = {
 	.interrupt = sq_interrupt,
 	.query = sq_query,
 	.check_script = sq_check_script,
+	.introspect = sq_introspect,
+	.scratch_open = sq_scratch_open,
+	.scratch_drop = sq_scratch_drop,
+	.dialect = &st_dialect_sqlite,
 };
