@@ -120,8 +120,11 @@ int cmd_history(const cli_command *, cli_args *);
 int cmd_embed(const cli_command *, cli_args *);
 int cmd_verify(const cli_command *, cli_args *);
 int cmd_log(const cli_command *, cli_args *);
+int cmd_import(const cli_command *, cli_args *);
+int cmd_adopt(const cli_command *, cli_args *);
 int cmd_diff(const cli_command *, cli_args *);
 int cmd_check(const cli_command *, cli_args *);
+int cmd_test(const cli_command *, cli_args *);
 /* Run autogenerate with the command's --rename options; prints warnings. */
 int cli_autogenerate(strata *s, cli_args *a, strata_autogen **out);
 

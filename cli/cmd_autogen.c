@@ -90,11 +90,44 @@ int cmd_check(const cli_command *cmd, cli_args *a)
 	} else {
 		for (i = 0; i < n; i++)
 			printf("%s\n", strata_autogen_difference(g, i));
-		fprintf(stderr, "%zu difference%s between the database and the schema file; "
+		fprintf(stderr, "%zu difference%s between the database and the schema file (missing: "
+				"in the schema file, not in the database; extra: the other way round). "
 				"`strata revision --autogenerate -m MSG` writes the migration.\n",
 			n, n == 1 ? "" : "s");
 	}
 	strata_autogen_free(g);
 	cli_close(s);
 	return n ? EXIT_DIFF : EXIT_OK;
+}
+
+/* strata test: the stairway test on a scratch database. */
+int cmd_test(const cli_command *cmd, cli_args *a)
+{
+	strata *s = NULL;
+	strata_stairway *w = NULL;
+	const strata_stair_result *r;
+	size_t i;
+	int rc;
+
+	if (cli_no_args(cmd, a))
+		return EXIT_USAGE;
+	if ((rc = cli_open(&s, a, 0))) {
+		cli_close(s);
+		return rc;
+	}
+	rc = strata_stairway_run(s, &w) ? cli_fail(s) : EXIT_OK;
+	r = strata_stairway_result(w);
+	if (r && r->failed && r->n_lines) {
+		fprintf(stderr, "Differences after %s of %s:\n", r->phase,
+			strata_revision_id(r->failed));
+		for (i = 0; i < r->n_lines; i++)
+			fprintf(stderr, "  %s\n", r->lines[i]);
+	}
+	if (r && !cli_quiet)
+		printf("%zu of %zu revisions passed the stairway (up, down, up again)%s%s\n",
+		       r->tested, strata_revision_count(s), r->failed ? "; stopped at " : "",
+		       r->failed ? strata_revision_id(r->failed) : "");
+	strata_stairway_free(w);
+	cli_close(s);
+	return rc;
 }

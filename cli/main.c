@@ -72,6 +72,18 @@ static const cli_opt diff_opts[] = {
 	OPT_JSON,
 	{ NULL, 0, 0, 0, NULL, NULL },
 };
+static const cli_opt import_opts[] = {
+	{ "from", 0, 1, 120, "FORMAT", "golang-migrate, dbmate, goose, diesel or flyway (default: detect)" },
+	{ "dry-run", 0, 0, 121, NULL, "report what would be imported, write nothing" },
+	OPT_JSON,
+	{ NULL, 0, 0, 0, NULL, NULL },
+};
+static const cli_opt adopt_opts[] = {
+	{ "from", 0, 1, 120, "TOOL", "the tool that migrated the database (default: detect)" },
+	{ "table", 0, 1, 122, "NAME", "its table, when not the tool's default ([schema.]name)" },
+	{ "lock-timeout", 0, 1, 102, "TIME", "how long to wait for another runner" },
+	{ NULL, 0, 0, 0, NULL, NULL },
+};
 static const cli_opt none_opts[] = { { NULL, 0, 0, 0, NULL, NULL } };
 
 static int cmd_help(const cli_command *cmd, cli_args *a);
@@ -117,6 +129,24 @@ static const cli_command commands[] = {
 	{ "check", cmd_check, diff_opts, "[--json]",
 	  "Exit 0 when the database at head matches schema_file, 3 with the differences if not.",
 	  "A drift gate for CI: run it after `strata upgrade head`." },
+	{ "import", cmd_import, import_opts, "[--from FORMAT] [--dry-run] [--json] DIR",
+	  "Turn another tool's migrations folder into revisions.",
+	  "Reads golang-migrate, dbmate, goose, Diesel or Flyway migrations from DIR and writes one\n"
+	  "revision per migration into the versions folder, in the tool's order, with its up and\n"
+	  "down, and transaction:false where the tool ran a migration outside a transaction.\n"
+	  "Whatever cannot be converted exactly is reported (-v also lists the notes). Revisions\n"
+	  "already in the project are kept, so importing again adds only new migrations." },
+	{ "adopt", cmd_adopt, adopt_opts, "[--from TOOL] [--table NAME]",
+	  "Stamp a database another tool migrated, from that tool's table.",
+	  "Reads schema_migrations (golang-migrate, dbmate), goose_db_version,\n"
+	  "__diesel_schema_migrations or flyway_schema_history and stamps the revision it names,\n"
+	  "running nothing. Refuses when the tool's table says the database is dirty or\n"
+	  "half-applied. Run `strata import` first." },
+	{ "test", cmd_test, none_opts, "",
+	  "The stairway test: every revision up, down and up again on a scratch database.",
+	  "Reports the first revision whose down does not restore the schema before its up, or\n"
+	  "whose up does not apply cleanly a second time (exit 3), or that fails (exit 1).\n"
+	  "The project's own database is not touched." },
 	{ "embed", cmd_embed, embed_opts, "[-o FILE] [--name NAME]",
 	  "Write the revision scripts into a C source file for strata_options.scripts.", NULL },
 	{ "help", cmd_help, none_opts, "[COMMAND]", "Show help for strata or a command.", NULL },

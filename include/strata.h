@@ -314,6 +314,25 @@ STRATA_API size_t strata_autogen_unsupported_count(const strata_autogen *a);
 STRATA_API const char *strata_autogen_unsupported(const strata_autogen *a, size_t i);
 STRATA_API void strata_autogen_free(strata_autogen *a);
 
+/* The stairway test (`strata test`): on a scratch database of the same engine, every revision
+ * in order is upgraded, downgraded and upgraded again, comparing the schema after each step.
+ * Returns STRATA_EDIFF at the first revision whose down does not restore the schema before its
+ * up, or whose second up gives another schema (lines say how); a failing statement gives its
+ * error as usual.  *out is set in every case once the test started. */
+typedef struct strata_stair_result {
+	size_t tested;                 /* revisions that passed */
+	const strata_revision *failed; /* the first that did not, or NULL */
+	const char *phase;             /* where it failed: "up", "down", "up again" */
+	const char *const *lines;      /* schema differences found */
+	size_t n_lines;
+} strata_stair_result;
+
+typedef struct strata_stairway strata_stairway;
+
+STRATA_API int strata_stairway_run(strata *s, strata_stairway **out);
+STRATA_API const strata_stair_result *strata_stairway_result(const strata_stairway *w);
+STRATA_API void strata_stairway_free(strata_stairway *w);
+
 /* ---- Writing revisions -------------------------------------------------------------- */
 
 typedef struct strata_revision_spec {

@@ -198,8 +198,7 @@ static int diff_table(st_err *err, st_diff *d, const st_object *a, const st_obje
 			       strcmp(d->renames[j].from, oc->name) == 0;
 		if (!kept) {
 			*destructive = 1;
-			if (add_line(err, d, "table %s: extra column %s (dropping it loses its data)", t,
-				     oc->name))
+			if (add_line(err, d, "table %s: extra column %s", t, oc->name))
 				return -1;
 		}
 	}
@@ -296,15 +295,12 @@ int st_diff_compute(st_err *err, st_diff *d, const st_schema *cur, const st_sche
 				break;
 			ch->destructive = a->kind == ST_OBJ_TABLE || a->kind == ST_OBJ_SEQUENCE ||
 					  a->kind == ST_OBJ_MATVIEW;
-			if (add_line(err, d, "extra %s %s (in the database, not in the schema file)%s",
-				     st_obj_kind_name(a->kind), a->name,
-				     ch->destructive ? "; dropping it loses its data" : ""))
+			if (add_line(err, d, "extra %s %s", st_obj_kind_name(a->kind), a->name))
 				break;
 			i++;
 		} else if (c > 0) {
 			if (!add_change(err, d, ST_CH_CREATE, NULL, b) ||
-			    add_line(err, d, "missing %s %s (in the schema file, not in the database)",
-				     st_obj_kind_name(b->kind), b->name))
+			    add_line(err, d, "missing %s %s", st_obj_kind_name(b->kind), b->name))
 				break;
 			j++;
 		} else {

@@ -582,13 +582,16 @@ static int render(st_err *err, const st_diff *d, const st_schema *cur, const st_
 			goto out;
 		stmt(&c, o->drop_sql);
 	}
-	/* 7. Indexes, views and triggers: new, changed, and those made again. */
+	/* 7. Indexes, then views, then triggers (which may be on views): new, changed, and those
+	 * made again. */
+	for (int pass = 0; pass < 3; pass++)
 	for (i = 0; i < nds; i++) {
 		const st_object *o = ds[i];
 		const st_change *ch = change_of(&c, o->key, 0);
 		const st_object *old = st_schema_find(cur, o->key);
+		static const st_obj_kind order[3] = { ST_OBJ_INDEX, ST_OBJ_VIEW, ST_OBJ_TRIGGER };
 		int again = 0;
-		if (o->kind != ST_OBJ_INDEX && o->kind != ST_OBJ_VIEW && o->kind != ST_OBJ_TRIGGER)
+		if (o->kind != order[pass])
 			continue;
 		if (old)
 			again = was(&c, "drop", old->key) || (old->table && table_goes(&c, old->table));

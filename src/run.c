@@ -12,7 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define REPLAN 1 /* internal: the version table changed under us */
 
 /* ---- connection and state ------------------------------------------------------------ */
 
@@ -434,8 +433,8 @@ static void offline_comment(strata *s, const st_step *st)
 	st_buf_free(&b);
 }
 
-/* Run one step.  Returns 0, REPLAN, or an error. */
-static int run_step(strata *s, const st_step *st, size_t index, size_t total)
+/* Run one step.  Returns 0, ST_REPLAN, or an error. */
+int st_run_step(strata *s, const st_step *st, size_t index, size_t total)
 {
 	const st_driver *d = s->conn_drv;
 	st_rev *r = st->rev;
@@ -454,7 +453,7 @@ static int run_step(strata *s, const st_step *st, size_t index, size_t total)
 	if (!same) {
 		if (txn)
 			d->rollback(NULL, s->conn);
-		return REPLAN;
+		return ST_REPLAN;
 	}
 	emit_event(s, STRATA_EVENT_STEP_BEGIN, st, index, total, 0);
 	if (s->interrupted) {
@@ -516,7 +515,7 @@ fail_state:
 	return rc;
 }
 
-static int check_steps(strata *s, const strata_plan *p)
+int st_check_steps(strata *s, const strata_plan *p)
 {
 	size_t i;
 
@@ -651,7 +650,7 @@ static int migrate(strata *s, const char *expr, planner plan_fn, strata_directio
 			goto out;
 		strata_plan_free(p);
 		p = NULL;
-		if ((rc = plan_fn(s, &p, &t)) || (rc = check_steps(s, p)))
+		if ((rc = plan_fn(s, &p, &t)) || (rc = st_check_steps(s, p)))
 			goto out;
 		if (p->n && !tables) {
 			if ((rc = st_ensure_tables(s)))
@@ -664,14 +663,14 @@ static int migrate(strata *s, const char *expr, planner plan_fn, strata_directio
 					     done == 1 ? "" : "s");
 				goto out;
 			}
-			rc = run_step(s, &p->steps[i], done + 1, done + (p->n - i));
-			if (rc == REPLAN)
+			rc = st_run_step(s, &p->steps[i], done + 1, done + (p->n - i));
+			if (rc == ST_REPLAN)
 				break;
 			if (rc)
 				goto out;
 			done++;
 		}
-		if (rc != REPLAN)
+		if (rc != ST_REPLAN)
 			break;
 		/* Another runner moved the database: plan again from what it did. */
 		rc = 0;

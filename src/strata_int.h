@@ -102,6 +102,12 @@ int st_write_history(strata *s, const st_rev *r, const char *id, const char *dir
 		     double ms, const char *note);
 int st_db_absent(strata *s);
 int st_lock_run(strata *s, int take);
+#define ST_REPLAN 1 /* st_run_step: the version table changed under us; plan again */
+/* Run one step in its own transaction (unless transaction:false), with the version table and
+ * history updates.  Returns 0, ST_REPLAN, or an error. */
+int st_run_step(strata *s, const st_step *st, size_t index, size_t total);
+/* Refuse a plan before anything runs: a down section missing, a section that cannot work. */
+int st_check_steps(strata *s, const strata_plan *p);
 
 /* Integrity (verify.c): refuse to run when applied scripts were edited or deleted. */
 int st_check_unchanged(strata *s);
