@@ -1749,8 +1749,6 @@ STRATA_API int strata_import(strata *s, strata_import_report **out, const char *
 		}
 		if (st_graph_get(&s->graph, m->id)) {
 			m->existed = 1;
-			rc = issue(&c, STRATA_IMPORT_NOTE, m->up.src, 0, m->id,
-				   "revision %s is already in the project: left as it is", m->id);
 		} else if (st_path_exists(m->path)) {
 			rc = st_fail(s, STRATA_EIO, "%s already exists", m->path);
 		} else {
@@ -1788,8 +1786,22 @@ STRATA_API int strata_import(strata *s, strata_import_report **out, const char *
 				   "the project already had revisions of its own: the graph now has "
 				   "%zu heads (join them with `strata merge heads`)", s->graph.n_heads);
 	}
-	if (!rc)
+	if (!rc) {
+		/* Revisions the project already had were imported before: their issues were
+		 * reported then. */
+		size_t k = 0;
+		for (i = 0; i < c.rep->n_iss; i++) {
+			imig *m = NULL;
+			size_t j;
+			for (j = 0; j < c.n && c.rep->iss[i].revision && !m; j++)
+				if (c.m[j].existed && strcmp(c.m[j].id, c.rep->iss[i].revision) == 0)
+					m = &c.m[j];
+			if (!m || !m->existed)
+				c.rep->iss[k++] = c.rep->iss[i];
+		}
+		c.rep->n_iss = k;
 		rc = fill_report(&c, flags & STRATA_IMPORT_DRY_RUN);
+	}
 out:
 	st_buf_free(&body);
 	st_strvec_free(&names);
