@@ -140,7 +140,7 @@ static int diff_table(st_err *err, st_diff *d, const st_object *a, const st_obje
 	int n0 = (int)d->lines.n;
 	const char *t = b->name;
 
-	if (strcmp(a->name, b->name) != 0 &&
+	if (strcmp(a->key, b->key) != 0 && /* a declared rename (not a change of case) */
 	    add_line(err, d, "table %s: renamed to %s (declared)", a->name, b->name))
 		return -1;
 	for (i = 0; i < b->n_cols; i++) {

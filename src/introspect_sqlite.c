@@ -28,6 +28,31 @@ static int oom(ictx *c)
 	return st_err_oom(c->err);
 }
 
+/* SQLite names are case-insensitive: keys use the lower-case name, objects keep the name as
+ * written for the SQL strata writes. */
+static const char *key(ictx *c, st_obj_kind kind, const char *name)
+{
+	st_buf b = ST_BUF_INIT;
+	const char *k;
+	size_t i;
+
+	st_buf_puts(&b, name);
+	for (i = 0; i < b.len; i++)
+		b.data[i] = (char)tolower((unsigned char)b.data[i]);
+	k = st_buf_oom(&b) ? NULL : st_schema_key(c->s, kind, NULL, st_buf_str(&b));
+	st_buf_free(&b);
+	return k;
+}
+
+static st_object *add_object(ictx *c, st_obj_kind kind, const char *name)
+{
+	st_object *o = st_schema_add(c->s, kind, NULL, name);
+
+	if (o && !(o->key = key(c, kind, name)))
+		return NULL;
+	return o;
+}
+
 /* A normalised copy of sql in the arena. */
 static const char *norm(ictx *c, const char *sql, size_t len)
 {
@@ -324,7 +349,7 @@ static int add_foreign_keys(ictx *c, st_object *o)
 			st_buf_puts(&d, st_buf_str(&tail));
 			k->definition = st_schema_str(c->s, st_buf_str(&d));
 			k->columns = st_schema_str(c->s, st_buf_str(&from));
-			refkey = st_schema_key(c->s, ST_OBJ_TABLE, NULL, st_buf_str(&ref));
+			refkey = key(c, ST_OBJ_TABLE, st_buf_str(&ref));
 			k->ref_table = refkey;
 			st_buf_free(&d);
 			if (!k->definition || !refkey)
@@ -408,7 +433,7 @@ static int add_uniques(ictx *c, st_object *o)
 
 static int add_table(ictx *c, const char *name, const char *sql)
 {
-	st_object *o = st_schema_add(c->s, ST_OBJ_TABLE, NULL, name);
+	st_object *o = add_object(c, ST_OBJ_TABLE, name);
 	sqlite3_stmt *st = NULL;
 	item *items = NULL;
 	size_t n_items = 0, i;
@@ -591,7 +616,7 @@ int st_introspect_sqlite(st_err *err, struct sqlite3 *db, st_schema *out,
 				st_obj_kind kind = strcmp(type, "index") == 0 ? ST_OBJ_INDEX
 						   : strcmp(type, "view") == 0 ? ST_OBJ_VIEW
 						   : ST_OBJ_TRIGGER;
-				st_object *o = st_schema_add(out, kind, NULL, name);
+				st_object *o = add_object(&c, kind, name);
 				st_buf drop = ST_BUF_INIT;
 				if (!o) {
 					rc = oom(&c);
@@ -605,7 +630,7 @@ int st_introspect_sqlite(st_err *err, struct sqlite3 *db, st_schema *out,
 				o->drop_sql = st_schema_str(out, st_buf_str(&drop));
 				st_buf_free(&drop);
 				if (kind != ST_OBJ_VIEW)
-					o->table = st_schema_key(out, ST_OBJ_TABLE, NULL, tbl);
+					o->table = key(&c, ST_OBJ_TABLE, tbl);
 				if (!o->create_sql || !o->definition || !o->drop_sql ||
 				    (kind != ST_OBJ_VIEW && !o->table)) {
 					rc = oom(&c);

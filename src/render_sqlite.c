@@ -469,7 +469,7 @@ static int render(st_err *err, const st_diff *d, const st_schema *cur, const st_
 		if (ch->kind == ST_CH_DROP && ch->from->kind == ST_OBJ_TABLE)
 			rc = mark(&c, "droptable", ch->from->key);
 		else if (ch->kind == ST_CH_ALTER && ch->from->kind == ST_OBJ_TABLE) {
-			if (strcmp(ch->from->name, ch->to->name) != 0)
+			if (strcmp(ch->from->key, ch->to->key) != 0)
 				rc = mark(&c, "renametable", ch->from->key);
 			if (!rc && !alterable(&c, ch->from, ch->to, &why))
 				rc = mark(&c, "rebuild", ch->from->key);
@@ -537,7 +537,7 @@ static int render(st_err *err, const st_diff *d, const st_schema *cur, const st_
 		const st_change *ch = &d->v[i];
 		st_buf sql = ST_BUF_INIT;
 		if (ch->kind != ST_CH_ALTER || ch->from->kind != ST_OBJ_TABLE ||
-		    strcmp(ch->from->name, ch->to->name) == 0)
+		    strcmp(ch->from->key, ch->to->key) == 0)
 			continue;
 		group(&c, "Rename tables (declared)");
 		st_buf_puts(&sql, "ALTER TABLE ");
