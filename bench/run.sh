@@ -2,10 +2,12 @@
 # strata's benchmarks (issue #6): strata side by side with Alembic, dbmate and the raw floor
 # (the sqlite3 and psql clients running the same SQL).  Measurements, not tests.
 #
-#   bench/run.sh            run everything (about 20 minutes on 2 cores), print the report
+#   bench/run.sh            run everything (15-25 minutes on 2 cores), print the report
 #   bench/run.sh --write    the same, and rewrite BENCHMARKS.md with it
-#   bench/run.sh --quick    small sizes and few repetitions (a minute), to try the script
+#   bench/run.sh --quick    small sizes and few repetitions (3-4 minutes), to try the script
 #   bench/run.sh --only sqlite,pg,graph,startup    some parts only
+#   bench/run.sh --budget MIN   repeat the longest case (N=10000) only while the run stays
+#                           within MIN minutes (default 22; one repetition always runs)
 #   bench/run.sh --keep     keep the scratch folder (projects, databases, commands.log, results.json)
 #
 # It installs what is missing: Debian packages with apt-get (through sudo when not root) and
@@ -24,6 +26,7 @@ while [ $# -gt 0 ]; do
     --quick) args+=(--quick) ;;
     --only) args+=(--only "${2:?--only needs a list}"); shift ;;
     --only=*) args+=(--only "${1#--only=}") ;;
+    --budget) args+=(--budget "${2:?--budget needs minutes}"); shift ;;
     -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench/run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
