@@ -41,6 +41,7 @@ typedef struct cli_args {
 	int help;
 	const char *lock_timeout; /* set by commands that take --lock-timeout */
 	int allow_changed;        /* set by commands that take --allow-changed */
+	int single_transaction;   /* set by commands that take --single-transaction */
 	/* command */
 	struct {
 		int id;

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { O_SQL = 100, O_LOCK_TIMEOUT = 102, O_PURGE = 103, O_ALLOW_CHANGED = 109 };
+enum { O_SQL = 100, O_LOCK_TIMEOUT = 102, O_PURGE = 103, O_ALLOW_CHANGED = 109, O_SINGLE = 121 };
 
 static void print_current(strata *s, const char *prefix)
 {
@@ -39,6 +39,7 @@ static int run(const cli_command *cmd, cli_args *a, int dir)
 	}
 	a->lock_timeout = cli_value(a, O_LOCK_TIMEOUT);
 	a->allow_changed = cli_has(a, O_ALLOW_CHANGED);
+	a->single_transaction = cli_has(a, O_SINGLE);
 	rc = cli_open(&s, a, offline);
 	if (rc) {
 		cli_close(s);

@@ -33,6 +33,8 @@ static const cli_opt merge_opts[] = {
 static const cli_opt migrate_opts[] = {
 	OPT_SQL,
 	{ "allow-changed", 0, 0, 109, NULL, "run even if applied scripts were edited since" },
+	{ "single-transaction", 0, 0, 121, NULL, "the whole run in one transaction: a failure "
+						 "rolls back every migration of the run" },
 	{ "lock-timeout", 0, 1, 102, "TIME", "how long to wait for another runner (30s, 500ms, forever)" },
 	{ NULL, 0, 0, 0, NULL, NULL },
 };

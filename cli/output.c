@@ -265,6 +265,7 @@ int cli_open(strata **out, cli_args *a, int offline)
 	o.offline = offline;
 	o.sql_fn = offline ? on_sql : NULL;
 	o.allow_changed = a->allow_changed;
+	o.single_transaction = a->single_transaction;
 	if (a->lock_timeout) {
 		o.lock_timeout_ms = parse_duration(a->lock_timeout);
 		if (o.lock_timeout_ms == -2) {

@@ -136,6 +136,10 @@ typedef struct strata_options {
 
 	/* Integrity: run even when applied scripts were edited or deleted (see strata_verify). */
 	int allow_changed;
+	/* Run the whole upgrade or downgrade in one transaction (Alembic's default): faster (one
+	 * commit), and a failure rolls back every migration of the run, not just the failing one.
+	 * Refused when a section is transaction:false.  0: the ini's single_transaction. */
+	int single_transaction;
 } strata_options;
 
 STRATA_API void strata_options_init(strata_options *opts);

@@ -183,6 +183,7 @@ static int open_project(strata *s, const strata_options *o, struct sqlite3 *db)
 	s->pg_lock_timeout_ms = s->cfg.pg_lock_timeout_ms;
 	s->offline = o->offline;
 	s->allow_changed = o->allow_changed;
+	s->single_txn = o->single_transaction || s->cfg.single_transaction;
 	s->sql_fn = o->sql_fn;
 	s->sql_ctx = o->sql_ctx;
 	if (s->offline && !s->sql_fn)

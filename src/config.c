@@ -99,6 +99,26 @@ static int handler(void *user, const char *section, const char *name, const char
 		}
 		return 1;
 	}
+	if (strcmp(name, "single_transaction") == 0) {
+		char *v = NULL;
+		if (!set_string(lc, &v, value))
+			return 0;
+		if (st_strieq(v, "true") || st_strieq(v, "yes") || st_strieq(v, "on") ||
+		    strcmp(v, "1") == 0) {
+			cfg->single_transaction = 1;
+		} else if (st_strieq(v, "false") || st_strieq(v, "no") || st_strieq(v, "off") ||
+			   strcmp(v, "0") == 0) {
+			cfg->single_transaction = 0;
+		} else {
+			st_err_set(lc->err, STRATA_ECONFIG,
+				   "invalid single_transaction '%s': write true or false", v);
+			st_err_at(lc->err, cfg->path, lc->rs.line, 0);
+			free(v);
+			return 0;
+		}
+		free(v);
+		return 1;
+	}
 	if (strcmp(name, "schema_file") == 0)
 		return set_string(lc, &cfg->schema_file, value);
 	if (strcmp(name, "file_template") == 0)
@@ -128,7 +148,7 @@ static int handler(void *user, const char *section, const char *name, const char
 	st_err_at(lc->err, cfg->path, lc->rs.line, 0);
 	st_err_hint(lc->err, "known keys: script_location, url, version_table, version_table_schema, "
 			     "schema_file, file_template, lock_timeout, statement_timeout, "
-			     "pg_lock_timeout");
+			     "pg_lock_timeout, single_transaction");
 	return 0;
 }
 

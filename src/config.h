@@ -18,6 +18,7 @@ typedef struct st_config {
 	long lock_timeout_ms; /* -1 forever; 0 unset */
 	long statement_timeout_ms; /* per statement, both engines; -1 none; 0 unset */
 	long pg_lock_timeout_ms;   /* PostgreSQL's lock_timeout; -1 none; 0 unset */
+	int single_transaction;    /* one transaction for a whole upgrade/downgrade */
 } st_config;
 
 /* Read an ini file.  Unknown keys in [strata] are errors naming the line; other sections are

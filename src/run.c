@@ -446,7 +446,7 @@ int st_run_step(strata *s, const st_step *st, size_t index, size_t total)
 
 	if (d->caps & ST_CAP_OFFLINE)
 		offline_comment(s, st);
-	if (txn && (rc = d->begin(&s->err, s->conn)))
+	if (txn && !s->outer_txn && (rc = d->begin(&s->err, s->conn)))
 		return rc;
 	if ((rc = rows_unchanged(s, &same)))
 		goto fail;
@@ -501,7 +501,7 @@ int st_run_step(strata *s, const st_step *st, size_t index, size_t total)
 			     r->id);
 		goto fail;
 	}
-	if ((rc = d->commit(&s->err, s->conn)))
+	if (!s->outer_txn && (rc = d->commit(&s->err, s->conn)))
 		goto fail_state;
 	emit_event(s, STRATA_EVENT_STEP_END, st, index, total, st_now_ms() - t0);
 	return 0;
@@ -657,6 +657,26 @@ static int migrate(strata *s, const char *expr, planner plan_fn, strata_directio
 				goto out;
 			tables = 1;
 		}
+		if (s->single_txn && p->n) {
+			/* One transaction for the whole run: every section must be transactional. */
+			for (i = 0; i < p->n; i++) {
+				const st_rev *r = p->steps[i].rev;
+				if (!(p->steps[i].dir == STRATA_UP ? &r->up : &r->down)->transactional) {
+					rc = st_fail(s, STRATA_EUSAGE,
+						     "revision %s runs outside a transaction "
+						     "(transaction:false), so the run cannot be one "
+						     "transaction",
+						     r->id);
+					st_err_at(&s->err, r->path, 0, 0);
+					st_err_hint(&s->err, "drop --single-transaction (or "
+							     "single_transaction in the ini) for this run");
+					goto out;
+				}
+			}
+			if ((rc = s->conn_drv->begin(&s->err, s->conn)))
+				goto out;
+			s->outer_txn = 1;
+		}
 		for (i = 0; i < p->n; i++) {
 			if (s->interrupted) {
 				rc = st_fail(s, STRATA_EINTR, "interrupted after %zu migration%s", done,
@@ -664,11 +684,21 @@ static int migrate(strata *s, const char *expr, planner plan_fn, strata_directio
 				goto out;
 			}
 			rc = st_run_step(s, &p->steps[i], done + 1, done + (p->n - i));
+			if (rc == ST_REPLAN && s->outer_txn)
+				rc = st_fail(s, STRATA_EDB, "the version table changed inside the run's "
+							    "own transaction");
 			if (rc == ST_REPLAN)
 				break;
 			if (rc)
 				goto out;
 			done++;
+		}
+		if (s->outer_txn) {
+			s->outer_txn = 0;
+			if ((rc = s->conn_drv->commit(&s->err, s->conn)))
+				goto out;
+			st_log(s, STRATA_LOG_INFO, "committed %zu migration%s in one transaction", done,
+			       done == 1 ? "" : "s");
 		}
 		if (rc != ST_REPLAN)
 			break;
@@ -684,6 +714,16 @@ static int migrate(strata *s, const char *expr, planner plan_fn, strata_directio
 		st_log(s, STRATA_LOG_INFO, "another runner applied migrations meanwhile; planning again");
 	}
 out:
+	if (s->outer_txn) {
+		/* A failure inside the run's transaction: nothing of the run stays. */
+		s->outer_txn = 0;
+		s->conn_drv->rollback(NULL, s->conn);
+		s->state_valid = 0;
+		if (rc && done)
+			st_err_hint(&s->err, "the run was one transaction (--single-transaction): the "
+					     "%zu migration%s before this one were rolled back too",
+				    done, done == 1 ? "" : "s");
+	}
 	if (locked)
 		st_lock_run(s, 0);
 	strata_plan_free(p);

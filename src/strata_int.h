@@ -54,6 +54,8 @@ struct strata {
 	st_strvec rows;       /* version table rows as read */
 
 	int allow_changed;
+	int single_txn;       /* the whole run in one transaction */
+	int outer_txn;        /* that transaction is open: steps neither begin nor commit */
 
 	volatile sig_atomic_t interrupted;
 };
