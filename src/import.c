@@ -521,6 +521,8 @@ static int load_golang_migrate(ictx *c, st_strvec *names)
 	return 0;
 }
 
+static int is_blank_or_comment(const char *s, size_t len);
+
 /* ---- dbmate: N_name.sql with -- migrate:up / -- migrate:down ------------------------------- */
 
 /* "-- migrate:up opts" at the start of a line (dbmate's own pattern): 1 up, 2 down, 0 not. */
@@ -572,7 +574,7 @@ static int dbmate_options(ictx *c, isec *x, const char *s, size_t len, int line)
 
 static int load_dbmate(ictx *c, st_strvec *names)
 {
-	size_t i;
+	size_t i, k;
 	int rc;
 
 	for (i = 0; i < names->n; i++) {
@@ -590,7 +592,7 @@ static int load_dbmate(ictx *c, st_strvec *names)
 		}
 		if (!(m = new_mig(c)))
 			return oom(c);
-		m->digits = strndup(f, nd);
+		m->digits = strdup(f); /* dbmate orders by file name */
 		m->version = strndup(f, nd);
 		m->id = make_id(m->version ? m->version : "");
 		m->name = clean_line(f + nd + (f[nd] == '_'), strlen(f) - nd - (f[nd] == '_') - 4);
@@ -598,8 +600,9 @@ static int load_dbmate(ictx *c, st_strvec *names)
 		m->down.src = strdup(f);
 		if (!m->digits || !m->version || !m->id || !m->name || !m->up.src || !m->down.src)
 			return oom(c);
-		if (find_version(c, m->digits) != m)
-			return bad_file(c, f, 0, "a second file for the same version");
+		for (k = 0; k + 1 < c->n; k++)
+			if (strcmp(c->m[k].version, m->version) == 0)
+				return bad_file(c, f, 0, "a second file for the same version");
 		if ((rc = read_rel(c, f, &text, &len)))
 			return rc;
 		while (off < len) {
@@ -628,10 +631,7 @@ static int load_dbmate(ictx *c, st_strvec *names)
 				continue;
 			}
 			if (!cur) {
-				size_t k = 0;
-				while (k < ll && isspace((unsigned char)ln[k]))
-					k++;
-				if (k == ll || (ll - k >= 2 && ln[k] == '-' && ln[k + 1] == '-'))
+				if (is_blank_or_comment(ln, ll))
 					continue;
 				free(text);
 				return bad_file(c, f, no, "SQL before '-- migrate:up' (dbmate refuses it)");
@@ -1947,8 +1947,15 @@ static int tool_versions(strata *s, fmt f, const char *schema, const char *table
 					     "VERSION` (golang-migrate), then adopt");
 			break;
 		}
-		if (rows.n == 2 && strcmp(rows.v[0], "-1") != 0)
-			rc = st_strvec_push(applied, rows.v[0]) ? st_err_oom(&s->err) : 0;
+		if (rows.n == 2 && strcmp(rows.v[0], "-1") != 0) {
+			/* One row: that version and every one before it are applied. */
+			st_buf bb = ST_BUF_INIT;
+			st_buf_printf(&bb, "baseline:%s", rows.v[0]);
+			rc = st_buf_oom(&bb) || st_strvec_push(applied, rows.v[0]) ||
+					     st_strvec_push(applied, st_buf_str(&bb))
+				     ? st_err_oom(&s->err) : 0;
+			st_buf_free(&bb);
+		}
 		break;
 	case F_DBMATE:
 	case F_DIESEL:
@@ -2065,7 +2072,7 @@ static int adopt_from(strata *s, fmt f, const char *schema, const char *table)
 	for (i = 0; i < applied.n; i++) {
 		const char *v = applied.v[i];
 		int found = 0;
-		if (f == F_FLYWAY && st_starts_with(v, "baseline:")) {
+		if (st_starts_with(v, "baseline:")) {
 			baseline = v + 9;
 			continue;
 		}
@@ -2081,14 +2088,14 @@ static int adopt_from(strata *s, fmt f, const char *schema, const char *table)
 	}
 	if (baseline)
 		for (j = 0; j < n; j++)
-			if (srcver[j] && flycmp(srcver[j], baseline) <= 0)
+			if (srcver[j] && vercmp(f, srcver[j], baseline) <= 0)
 				mark[j] = 1;
 	for (j = 0; j < n; j++)
 		if (mark[j]) {
 			n_mapped++;
 			target = s->graph.revs[j]; /* topological order: the last one is the newest */
 		}
-	if (!applied.n && !baseline) {
+	if (!applied.n) {
 		st_log(s, STRATA_LOG_INFO, "%s's %s records no applied migration: nothing to adopt",
 		       fmt_names[f], table);
 		goto out;
