@@ -265,6 +265,7 @@ class Bench:
         if tool == STRATA:
             base = [self.strata, "-q", "-c", os.path.join(d, "strata.ini"), "--url", url]
             argv = {"up": ["upgrade", "head"], "down": ["downgrade", "base"],
+                    "up-noop": ["upgrade", "head"],
                     "current": ["current"], "status": ["status"], "heads": ["heads"],
                     "history": ["history"], "history-i": ["history", "-i"]}.get(op)
             return argv and [(base + argv, d, None, env)]
@@ -272,13 +273,14 @@ class Bench:
             env = dict(os.environ, BENCH_URL=url)
             base = [self.alembic, "-c", os.path.join(d, "alembic.ini")]
             argv = {"up": ["upgrade", "head"], "down": ["downgrade", "base"],
+                    "up-noop": ["upgrade", "head"],
                     "current": ["current"], "heads": ["heads"], "history": ["history"],
                     "history-i": ["history", "-i"]}.get(op)
             return argv and [(base + argv, d, None, env)]
         if tool == DBMATE:
             base = [self.dbmate, "--no-dump-schema", "-d", os.path.join(d, "db", "migrations"),
                     "-u", url]
-            if op == "up":
+            if op in ("up", "up-noop"):
                 return [(base + ["migrate"], d, None, env)]
             if op == "down":
                 return [(base + ["rollback"], d, None, env)] * n
@@ -396,7 +398,7 @@ class Bench:
             for argv in self.commands(engine, tool, "ro", "up", n):
                 self.run1(*argv, memory=False)
             self.check(engine, tool, "ro", n, "upgrade head (read-only fixture)")
-        ops = ["current", "status", "history-i"]
+        ops = ["current", "status", "history-i", "up-noop"]
         if engine == "sqlite":
             ops += ["heads", "history"]
         for op in ops:
@@ -500,6 +502,7 @@ def md_table(head, rows, left=1):
 
 OPS_TITLE = {"up": "`upgrade head`", "down": "`downgrade base`", "current": "`current`",
              "status": "`status`", "history-i": "`history -i` (reads the database)",
+             "up-noop": "`upgrade head` at head (nothing to do)",
              "heads": "`heads`", "history": "`history`"}
 
 
@@ -510,8 +513,8 @@ def engine_section(r, engine, a):
     rows, frows, mrows = [], [], []
     keys = [(engine, "up", n) for n in a.sizes + a.big_sizes]
     keys += [(engine, "down", n) for n in a.sizes]
-    keys += [(engine, op, a.ro_size) for op in ("current", "status", "history-i", "heads",
-                                                  "history")]
+    keys += [(engine, op, a.ro_size) for op in ("current", "status", "history-i", "up-noop",
+                                                  "heads", "history")]
     for key in keys:
         if key not in r:
             continue
@@ -745,7 +748,8 @@ against Alembic's `revision --autogenerate` and `check` (`bench/bench.py`, the
   socket. Each upgrade starts from a freshly created empty database.
 - `upgrade head` starts from an empty database; `downgrade base` follows it in the same
   repetition, from head. Both are checked afterwards (the number of benchmark tables must be N,
-  then 0). The read-only commands run on a separate database at head.
+  then 0). The read-only commands, and `upgrade head` with nothing to do (what every deploy
+  runs), run on a separate database at head.
 - Short commands (read-only, graph, start-up) get one untimed warm-up run per tool first (this
   machine's kernel pages out idle page cache, so a first run can read the files from disk).
 - Peak memory is `/usr/bin/time -f %%M` (maximum resident set size). Upgrades and downgrades run

@@ -67,7 +67,11 @@ build=${BENCH_BUILD:-build-bench}
 if [ ! -f "$build/build.ninja" ]; then
   meson setup "$build" -Dbuildtype=release >/dev/null
 fi
-ninja -C "$build" >/dev/null
+if ! ninja -C "$build" strata >"$build/bench-build.log" 2>&1; then
+  grep -E -A8 'error|FAILED' "$build/bench-build.log" | head -40 >&2
+  echo "bench: strata does not build from this working tree (see above, or $build/bench-build.log); nothing measured" >&2
+  exit 1
+fi
 buildtype=$(meson introspect --buildoptions "$build" |
   python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"]=="buildtype"][0])')
 
