@@ -73,6 +73,7 @@ static int desired_schema(strata *s, st_schema *out)
 		return rc;
 	memset(&o, 0, sizeof(o));
 	o.lock_timeout_ms = s->lock_timeout_ms;
+	o.shadow_url = s->cfg.shadow_url; /* PostgreSQL: an empty database to use instead */
 	if ((rc = d->scratch_open(&s->err, s->conn, &s->url, &o, &scratch, &name))) {
 		st_err_prefix(&s->err, "cannot make a scratch database for the desired schema: ");
 		st_strvec_free(&files);

@@ -121,6 +121,12 @@ static int handler(void *user, const char *section, const char *name, const char
 	}
 	if (strcmp(name, "schema_file") == 0)
 		return set_string(lc, &cfg->schema_file, value);
+	if (strcmp(name, "shadow_url") == 0) {
+		/* Like url: may hold a password, expanded when used. */
+		free(cfg->shadow_url);
+		cfg->shadow_url = strdup(value);
+		return cfg->shadow_url ? 1 : (st_err_oom(lc->err), 0);
+	}
 	if (strcmp(name, "file_template") == 0)
 		return set_string(lc, &cfg->file_template, value);
 	if (strcmp(name, "lock_timeout") == 0 || strcmp(name, "statement_timeout") == 0 ||
@@ -147,8 +153,8 @@ static int handler(void *user, const char *section, const char *name, const char
 	st_err_set(lc->err, STRATA_ECONFIG, "unknown key '%s' in section [strata]", name);
 	st_err_at(lc->err, cfg->path, lc->rs.line, 0);
 	st_err_hint(lc->err, "known keys: script_location, url, version_table, version_table_schema, "
-			     "schema_file, file_template, lock_timeout, statement_timeout, "
-			     "pg_lock_timeout, single_transaction");
+			     "schema_file, shadow_url, file_template, lock_timeout, "
+			     "statement_timeout, pg_lock_timeout, single_transaction");
 	return 0;
 }
 
@@ -225,6 +231,7 @@ void st_config_free(st_config *cfg)
 	free(cfg->version_table);
 	free(cfg->version_table_schema);
 	free(cfg->schema_file);
+	free(cfg->shadow_url);
 	free(cfg->file_template);
 	memset(cfg, 0, sizeof(*cfg));
 }

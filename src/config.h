@@ -14,6 +14,9 @@ typedef struct st_config {
 	char *version_table;
 	char *version_table_schema;
 	char *schema_file;
+	char *shadow_url;      /* PostgreSQL autogenerate: an empty database to read schema_file
+				* into (in a transaction rolled back), instead of a new one; as
+				* written, ${VAR} expanded when used */
 	char *file_template;
 	long lock_timeout_ms; /* -1 forever; 0 unset */
 	long statement_timeout_ms; /* per statement, both engines; -1 none; 0 unset */

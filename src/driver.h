@@ -33,6 +33,8 @@ typedef struct st_connect_opts {
 	/* Where the database's warnings go (PostgreSQL WARNINGs), or NULL. */
 	void (*log_fn)(void *ctx, int level, const char *msg);
 	void *log_ctx;
+	/* scratch_open on PostgreSQL: shadow_url from strata.ini (as written), or NULL. */
+	const char *shadow_url;
 } st_connect_opts;
 
 /* Where a script's text came from, for error positions. */

@@ -3,8 +3,11 @@
  * section is split into statements by PostgreSQL's own scanner (pg_split.c) and each runs on
  * its own, so CREATE INDEX CONCURRENTLY runs outside any transaction block.  The migration
  * lock is a session-level advisory lock, taken by polling (see pg_lock for why). */
+#include "config.h"
 #include "driver.h"
+#include "introspect.h"
 #include "pg_split.h"
+#include "schema.h"
 
 #include <inttypes.h>
 #include <libpq-fe.h>
@@ -238,17 +241,22 @@ static int connect_error(st_err *err, const st_url *url, PGconn *pg)
 	return STRATA_EDB;
 }
 
-static int pg_connect(st_err *err, st_conn **out, const st_url *url, const st_connect_opts *o)
+/* Connect to url, or (dbname not NULL) to another database of the same server. */
+static int pg_connect_db(st_err *err, st_conn **out, const st_url *url, const st_connect_opts *o,
+			 const char *dbname)
 {
 	/* dbname with expand_dbname is exactly PQconnectdb(conninfo), plus a default
-	 * application_name so the lock holder can be named in messages. */
-	const char *const keys[] = { "dbname", "fallback_application_name", NULL };
-	const char *const vals[] = { url->conninfo, "strata", NULL };
+	 * application_name so the lock holder can be named in messages; a second dbname
+	 * overrides the first's (libpq keeps the last value of a repeated key). */
+	const char *keys[] = { "dbname", "fallback_application_name", "dbname", NULL };
+	const char *vals[] = { url->conninfo, "strata", dbname, NULL };
 	PQconninfoOption *opts, *opt;
 	int user_encoding = 0;
 	st_conn *c;
 
 	*out = NULL;
+	if (!dbname)
+		keys[2] = NULL;
 	if (!(c = calloc(1, sizeof(*c))))
 		return st_err_oom(err);
 	c->timeout_ms = o->lock_timeout_ms;
@@ -290,6 +298,11 @@ static int pg_connect(st_err *err, st_conn **out, const st_url *url, const st_co
 	}
 	*out = c;
 	return 0;
+}
+
+static int pg_connect(st_err *err, st_conn **out, const st_url *url, const st_connect_opts *o)
+{
+	return pg_connect_db(err, out, url, o, NULL);
 }
 
 static void pg_close(st_conn *c)
@@ -881,6 +894,164 @@ static void pg_interrupt(st_conn *c)
 	PQcancel(c->cancel, buf, sizeof(buf));
 }
 
+/* ---- autogenerate ---------------------------------------------------------------------------- */
+
+static int pg_introspect(st_err *err, st_conn *c, struct st_schema *out, const char *const *skip)
+{
+	return st_introspect_pg(err, c->pg, out, skip);
+}
+
+/* shadow_url: a database the user gave for the desired schema, which must be empty; the schema
+ * file runs there inside a transaction, rolled back when the connection closes. */
+static int shadow_open(st_err *err, const st_connect_opts *o, st_conn **out)
+{
+	char *text = NULL;
+	st_url u;
+	st_schema s;
+	st_buf what = ST_BUF_INIT;
+	size_t i, n = 0;
+	int rc;
+
+	memset(&u, 0, sizeof(u));
+	memset(&s, 0, sizeof(s));
+	if ((rc = st_expand_env(err, &text, o->shadow_url)) ||
+	    (rc = st_url_parse(err, &u, text, NULL, "shadow_url"))) {
+		st_err_prefix(err, "shadow_url in strata.ini: ");
+		goto out;
+	}
+	if (u.kind != ST_URL_POSTGRES) {
+		rc = st_err_set(err, STRATA_ECONFIG, "shadow_url in strata.ini must name a PostgreSQL "
+						     "database, not %s",
+				u.redacted);
+		goto out;
+	}
+	if ((rc = pg_connect_db(err, out, &u, o, NULL))) {
+		st_err_prefix(err, "shadow_url: ");
+		goto out;
+	}
+	/* Empty: nothing but the public schema and extensions. */
+	if ((rc = st_introspect_pg(err, (*out)->pg, &s, NULL)))
+		goto out;
+	for (i = 0; i < s.n; i++) {
+		const st_object *x = s.objs[i];
+		if (x->kind == ST_OBJ_EXTENSION ||
+		    (x->kind == ST_OBJ_SCHEMA && strcmp(x->name, "public") == 0))
+			continue;
+		if (n++ < 3)
+			st_buf_printf(&what, "%s%s %s%s%s", n > 1 ? ", " : "", st_obj_kind_name(x->kind),
+				      x->schema ? x->schema : "", x->schema ? "." : "", x->name);
+	}
+	if (n) {
+		rc = st_err_set(err, STRATA_ECONFIG, "the shadow database %s is not empty: it has %s%s",
+				u.redacted, st_buf_str(&what), n > 3 ? ", ..." : "");
+		st_err_hint(err, "shadow_url names a database strata reads the schema file into (in a "
+				 "transaction it rolls back): give it an empty one");
+		goto out;
+	}
+	{
+		PGresult *r = PQexec((*out)->pg, "BEGIN");
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			rc = result_error(err, *out, r, 0, "shadow_url: cannot begin a transaction");
+		PQclear(r);
+	}
+out:
+	if (rc) {
+		pg_close(*out);
+		*out = NULL;
+	}
+	st_schema_free(&s);
+	st_buf_free(&what);
+	st_url_free(&u);
+	free(text);
+	return rc;
+}
+
+/* A new database beside the live one (same encoding and locale), dropped by scratch_drop. */
+static int pg_scratch_open(st_err *err, st_conn *c, const st_url *url, const st_connect_opts *o,
+			   st_conn **out, char **name)
+{
+	char id[13];
+	st_buf sql = ST_BUF_INIT, db = ST_BUF_INIT;
+	PGresult *r;
+	int rc = 0;
+
+	*out = NULL;
+	*name = NULL;
+	if (o->shadow_url && *o->shadow_url)
+		return shadow_open(err, o, out);
+	if (PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+		return st_err_set(err, STRATA_ERROR, "CREATE DATABASE cannot run inside a transaction");
+	if ((rc = st_random_rev_id(err, id)))
+		return rc;
+	st_buf_printf(&db, "strata_shadow_%s", id);
+	st_buf_puts(&sql, "CREATE DATABASE ");
+	st_buf_put_ident(&sql, st_buf_str(&db));
+	st_buf_puts(&sql, " TEMPLATE template0");
+	r = PQexec(c->pg, PQserverVersion(c->pg) >= 150000
+				  ? "SELECT pg_encoding_to_char(encoding), datcollate, datctype, "
+				    "datlocprovider, daticulocale FROM pg_catalog.pg_database WHERE "
+				    "datname = current_database()"
+				  : "SELECT pg_encoding_to_char(encoding), datcollate, datctype, 'c', "
+				    "NULL FROM pg_catalog.pg_database WHERE datname = current_database()");
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+		st_buf_puts(&sql, " ENCODING ");
+		st_buf_put_literal(&sql, PQgetvalue(r, 0, 0));
+		st_buf_puts(&sql, " LC_COLLATE ");
+		st_buf_put_literal(&sql, PQgetvalue(r, 0, 1));
+		st_buf_puts(&sql, " LC_CTYPE ");
+		st_buf_put_literal(&sql, PQgetvalue(r, 0, 2));
+		if (PQgetvalue(r, 0, 3)[0] == 'i' && !PQgetisnull(r, 0, 4)) {
+			st_buf_puts(&sql, " LOCALE_PROVIDER icu ICU_LOCALE ");
+			st_buf_put_literal(&sql, PQgetvalue(r, 0, 4));
+		}
+	}
+	PQclear(r);
+	if (st_buf_oom(&sql) || st_buf_oom(&db) || !(*name = strdup(st_buf_str(&db)))) {
+		rc = st_err_oom(err);
+		goto out;
+	}
+	r = PQexec(c->pg, st_buf_str(&sql));
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+		if (state && strcmp(state, "42501") == 0) {
+			rc = st_err_set(err, STRATA_EDB, "%s",
+					PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY));
+			st_err_hint(err, "strata reads schema_file into a new database it drops after: "
+					 "give the role CREATEDB (ALTER ROLE name CREATEDB), or set "
+					 "shadow_url in strata.ini to an empty database it may use (the "
+					 "schema file then runs there in a transaction rolled back)");
+		} else {
+			rc = result_error(err, c, r, 0, "CREATE DATABASE");
+		}
+		PQclear(r);
+		free(*name);
+		*name = NULL;
+		goto out;
+	}
+	PQclear(r);
+	if ((rc = pg_connect_db(err, out, url, o, *name)))
+		st_err_prefix(err, "the scratch database: ");
+out:
+	st_buf_free(&sql);
+	st_buf_free(&db);
+	return rc;
+}
+
+static void pg_scratch_drop(st_conn *c, const char *name)
+{
+	st_buf sql = ST_BUF_INIT;
+
+	if (!name)
+		return; /* shadow_url: its transaction was rolled back when it closed */
+	st_buf_puts(&sql, "DROP DATABASE IF EXISTS ");
+	st_buf_put_ident(&sql, name);
+	if (PQserverVersion(c->pg) >= 130000)
+		st_buf_puts(&sql, " WITH (FORCE)");
+	if (!st_buf_oom(&sql))
+		PQclear(PQexec(c->pg, st_buf_str(&sql)));
+	st_buf_free(&sql);
+}
+
 const st_driver st_driver_pg = {
 	.version = ST_DRIVER_VERSION,
 	.name = "postgresql",
@@ -901,4 +1072,8 @@ const st_driver st_driver_pg = {
 	.interrupt = pg_interrupt,
 	.query = pg_query_rows,
 	.check_script = pg_check_script,
+	.introspect = pg_introspect,
+	.scratch_open = pg_scratch_open,
+	.scratch_drop = pg_scratch_drop,
+	.dialect = &st_dialect_pg,
 };
