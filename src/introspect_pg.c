@@ -412,7 +412,7 @@ static int read_schemas(ictx *c)
 		st_buf b = ST_BUF_INIT;
 		size_t k;
 		int strata_only = 0, used = 0;
-		for (k = 0; k < c->skipped_ns.n; k++)
+		for (k = 0; k < c->skipped_ns.n && strcmp(name, "public") != 0; k++)
 			strata_only |= strcmp(c->skipped_ns.v[k], name) == 0;
 		for (k = 0; strata_only && k < c->s->n && !used; k++)
 			used = c->s->objs[k]->schema && strcmp(c->s->objs[k]->schema, name) == 0;
@@ -1318,8 +1318,12 @@ static int finish_relations(ictx *c, relinfo *v, size_t n)
 			return oom(c);
 		}
 		st_buf_free(&q);
-		if (parent && parent->obj && st_object_add_dep(c->s, o, parent->obj->key))
-			return oom(c);
+		if (parent && parent->obj) {
+			/* A partition goes with its parent, as indexes go with their table. */
+			o->table = parent->obj->key;
+			if (st_object_add_dep(c->s, o, parent->obj->key))
+				return oom(c);
+		}
 	}
 	/* Inherited columns keep their "" marker: renderers leave them to the parent. */
 	return 0;
@@ -1456,12 +1460,13 @@ static int read_depend(ictx *c)
 	PGresult *r;
 	int i, rc = 0;
 
-	/* Rows that stand for others: column defaults, constraints, rules. */
+	/* Rows that stand for others: column defaults, constraints, rules.  Not foreign keys:
+	 * they are added once every table exists, and dropped with their table. */
 	if (!(r = query(c, "column defaults",
 			"SELECT 'd', oid, adrelid, adnum FROM pg_catalog.pg_attrdef WHERE adrelid >= "
 			"16384 UNION ALL SELECT 'r', oid, ev_class, 0 FROM pg_catalog.pg_rewrite WHERE "
 			"ev_class >= 16384 UNION ALL SELECT 'k', oid, conrelid, 0 FROM "
-			"pg_catalog.pg_constraint WHERE conrelid >= 16384")))
+			"pg_catalog.pg_constraint WHERE conrelid >= 16384 AND contype <> 'f'")))
 		return c->err->code;
 	for (i = 0; i < PQntuples(r) && !rc; i++)
 		rc = map_alias(c, val(r, i, 0)[0], oidval(r, i, 1), 'c', oidval(r, i, 2),
@@ -1519,12 +1524,16 @@ static int name_deps(ictx *c)
 				if (x == o || (x->kind != ST_OBJ_TABLE && x->kind != ST_OBJ_VIEW &&
 					       x->kind != ST_OBJ_MATVIEW && x->kind != ST_OBJ_FUNCTION))
 					continue;
-				if (strncmp(x->name, st_buf_str(&w), n) == 0 &&
-				    (x->name[n] == '\0' || (x->kind == ST_OBJ_FUNCTION && x->name[n] == '(')) &&
-				    st_object_add_dep(c->s, o, x->key)) {
+				if (strncmp(x->name, st_buf_str(&w), n) != 0 ||
+				    !(x->name[n] == '\0' || (x->kind == ST_OBJ_FUNCTION && x->name[n] == '(')))
+					continue;
+				if (st_object_add_dep(c->s, o, x->key)) {
 					st_buf_free(&w);
 					return oom(c);
 				}
+				/* Read with the tables it reads: made after them, not between. */
+				if (x->kind != ST_OBJ_FUNCTION)
+					o->order = (int)ST_OBJ_TABLE << 20 | 0x80000 | (o->order & 0x7ffff);
 			}
 			st_buf_free(&w);
 		}

@@ -622,11 +622,12 @@ static void closure(rctx *c)
 	}
 }
 
-/* Indexes and triggers of a table that is dropped go with it; so do sequences it owns. */
+/* Indexes and triggers of a table that is dropped go with it; so do the sequences it owns
+ * and its partitions. */
 static int goes_with_table(rctx *c, const st_object *o)
 {
 	return o->table && (o->kind == ST_OBJ_INDEX || o->kind == ST_OBJ_TRIGGER ||
-			    o->kind == ST_OBJ_SEQUENCE) &&
+			    o->kind == ST_OBJ_SEQUENCE || o->kind == ST_OBJ_TABLE) &&
 	       was(c, "drop", o->table);
 }
 

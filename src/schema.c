@@ -213,6 +213,19 @@ static size_t index_of(const st_schema *s, const char *key)
 	return (size_t)-1;
 }
 
+/* The first dep of object i that is not done yet (one exists while i waits). */
+static size_t waits_for(const st_schema *s, const uint8_t *done, size_t i)
+{
+	size_t j;
+
+	for (j = 0; j < s->objs[i]->n_deps; j++) {
+		size_t d = index_of(s, s->objs[i]->deps[j]);
+		if (d != (size_t)-1 && d != i && !done[d])
+			return d;
+	}
+	return i;
+}
+
 /* Kahn's algorithm over the deps that exist in s (s must be finished: sorted by key), ready
  * objects taken in the engine's creation order.  What remains on a cycle (possible through
  * foreign keys, which renderers add separately) follows in creation order. */
@@ -223,13 +236,14 @@ int st_schema_sorted(st_err *err, const st_schema *s, st_object ***out, size_t *
 	st_object **heap = malloc((s->n + 1) * sizeof(st_object *));
 	st_object **res = malloc((s->n + 1) * sizeof(st_object *));
 	uint8_t *done = calloc(s->n + 1, 1);
+	size_t *seen = calloc(s->n + 1, sizeof(size_t)), stamp = 0;
 
 	*out = NULL;
 	*n = 0;
 	for (i = 0; i < s->n; i++)
 		n_edges += s->objs[i]->n_deps;
 	edges = malloc((n_edges + 1) * sizeof(size_t));
-	if (!indeg || !start || !heap || !res || !done || !edges)
+	if (!indeg || !start || !heap || !res || !done || !edges || !seen)
 		goto oom;
 	/* Edges dep -> dependent, grouped by dep (counting sort). */
 	for (i = 0; i < s->n; i++)
@@ -261,11 +275,20 @@ int st_schema_sorted(st_err *err, const st_schema *s, st_object ***out, size_t *
 		st_object *o;
 		size_t oi;
 		if (!hn) {
-			/* A cycle: release the earliest object still waiting. */
+			/* A cycle.  Walk from the earliest object still waiting along deps not yet
+			 * done: the walk comes back to an object it met, which is on the cycle;
+			 * release the cycle's earliest object (not one that merely waits for it). */
 			st_object *first = NULL;
+			size_t at = 0, x;
 			for (i = 0; i < s->n; i++)
 				if (!done[i] && (!first || before(s->objs[i], first)))
-					first = s->objs[i];
+					first = s->objs[i], at = i;
+			for (stamp++; seen[at] != stamp; at = waits_for(s, done, at))
+				seen[at] = stamp;
+			first = s->objs[at];
+			for (x = waits_for(s, done, at); x != at; x = waits_for(s, done, x))
+				if (before(s->objs[x], first))
+					first = s->objs[x];
 			indeg[index_of(s, first->key)] = 0;
 			heap_push(heap, &hn, first);
 		}
@@ -279,11 +302,11 @@ int st_schema_sorted(st_err *err, const st_schema *s, st_object ***out, size_t *
 			if (!done[edges[j]] && indeg[edges[j]] && --indeg[edges[j]] == 0)
 				heap_push(heap, &hn, s->objs[edges[j]]);
 	}
-	free(indeg), free(start), free(edges), free(heap), free(done);
+	free(indeg), free(start), free(edges), free(heap), free(done), free(seen);
 	*out = res;
 	*n = m;
 	return 0;
 oom:
-	free(indeg), free(start), free(edges), free(heap), free(res), free(done);
+	free(indeg), free(start), free(edges), free(heap), free(res), free(done), free(seen);
 	return st_err_oom(err);
 }
