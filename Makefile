@@ -3,6 +3,7 @@
 #   make demo     build, then run the sample project's migration lifecycle on SQLite
 #   make test     build, then run every test (unit, end-to-end on SQLite and PostgreSQL)
 #   make test-asan   the same under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make fuzz     build the libFuzzer targets (clang) and run each for FUZZ_SECONDS (60)
 #   make install PREFIX=/usr/local
 BUILD ?= build
 PREFIX ?= /usr/local
@@ -47,3 +48,10 @@ clean:
 .PHONY: bench
 bench:
 	bench/run.sh
+
+# libFuzzer targets in tests/fuzz/, built with clang in $(BUILD)-fuzz, each run FUZZ_SECONDS.
+FUZZ_SECONDS ?= 60
+.PHONY: fuzz
+fuzz:
+	@scripts/deps.sh fuzz
+	FUZZ_BUILD=$(BUILD)-fuzz tests/fuzz/run.sh $(FUZZ_SECONDS)

@@ -2,17 +2,21 @@
 # Install the Debian packages strata needs, when they are missing.
 #   scripts/deps.sh build   what building needs
 #   scripts/deps.sh test    what building and the whole test suite need (adds PostgreSQL)
+#   scripts/deps.sh fuzz    what building and running the libFuzzer targets need (clang)
 set -euo pipefail
 
 build_pkgs=(gcc make pkg-config meson ninja-build libsqlite3-dev libinih-dev libssl-dev
             libpq-dev libpg-query-dev)
-test_pkgs=(libcmocka-dev sqlite3 postgresql postgresql-client python3 util-linux procps)
+test_pkgs=(libcmocka-dev sqlite3 postgresql postgresql-client python3 util-linux procps bc
+           valgrind)
+fuzz_pkgs=(clang libclang-rt-dev)
 
 want=("${build_pkgs[@]}")
 case "${1:-build}" in
   build) ;;
   test) want+=("${test_pkgs[@]}") ;;
-  *) echo "usage: $0 build|test" >&2; exit 2 ;;
+  fuzz) want+=("${fuzz_pkgs[@]}") ;;
+  *) echo "usage: $0 build|test|fuzz" >&2; exit 2 ;;
 esac
 
 missing=()
