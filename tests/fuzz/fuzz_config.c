@@ -10,11 +10,16 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-static char path[256];
+static char path[256], dir[128];
+
+static void cleanup(void)
+{
+	unlink(path);
+	rmdir(dir);
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	static char dir[128];
 	const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
 
 	(void)argc;
@@ -23,6 +28,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (!mkdtemp(dir))
 		abort();
 	snprintf(path, sizeof(path), "%s/strata.ini", dir);
+	atexit(cleanup);
 	setenv("FUZZ_URL", "postgresql://u:secret@db/app", 1);
 	setenv("FUZZ_EMPTY", "", 1);
 	setenv("FUZZ_SELF", "${FUZZ_SELF}", 1); /* expansion must not recurse */
