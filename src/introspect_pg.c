@@ -709,7 +709,7 @@ static int read_aggregate(ictx *c, st_object *o, PGresult *r, int i, const char 
 		st_buf_put_literal(&b, v);
 	}
 	if ((v = val(r, i, 34)))
-		st_buf_printf(&b, ", SORTOP = %s", v);
+		st_buf_printf(&b, strchr(v, '.') ? ", SORTOP = OPERATOR(%s)" : ", SORTOP = %s", v);
 	if ((v = val(r, i, 35)) && v[0] != 'u')
 		st_buf_printf(&b, ", PARALLEL = %s", v[0] == 's' ? "SAFE" : "RESTRICTED");
 	if ((v = val(r, i, 15)) && v[0] == 'h')
@@ -747,7 +747,9 @@ static int read_functions(ictx *c)
 		"FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
 		"JOIN pg_catalog.pg_language l ON l.oid = p.prolang "
 		"LEFT JOIN pg_catalog.pg_aggregate a ON a.aggfnoid = p.oid "
-		"WHERE " USER_NS("n") " AND " NOT_EXT("pg_catalog.pg_proc", "p.oid") " ORDER BY p.oid");
+		"WHERE " USER_NS("n") " AND " NOT_EXT("pg_catalog.pg_proc", "p.oid") " AND NOT EXISTS "
+		"(SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_proc'::regclass "
+		"AND d.objid = p.oid AND d.deptype = 'i') ORDER BY p.oid");
 	int i, rc = 0;
 
 	if (!r)
@@ -1037,7 +1039,9 @@ static int read_sequences(ictx *c)
 			continue; /* strata's own */
 		if (dep && dep[0] == 'i') {
 			if (col) {
-				/* The options go into the column's definition (finish_columns). */
+				/* The options go into the column's definition (column_sql), marked
+				 * by '@' apart from the "" of inherited columns. */
+				st_buf_putc(&b, '@');
 				identity_options(&b, r, i);
 				col->definition = take(c, &b);
 				if (!col->definition)
@@ -1077,7 +1081,7 @@ static int read_sequences(ictx *c)
 			st_buf_free(&want);
 			st_buf_free(&seqname);
 			if (fold) {
-				col->definition = serial; /* a marker, made whole in finish_columns */
+				col->definition = serial; /* a marker, made whole in column_sql */
 				rc = map_obj(c, 'c', seq, t->obj);
 				continue;
 			}
@@ -1135,7 +1139,8 @@ static int column_sql(ictx *c, st_column *col)
 			      col->generated_stored ? " STORED" : "");
 	if (col->identity)
 		st_buf_printf(&b, " GENERATED %s AS IDENTITY%s",
-			      col->identity == 'a' ? "ALWAYS" : "BY DEFAULT", def ? def : "");
+			      col->identity == 'a' ? "ALWAYS" : "BY DEFAULT",
+			      def && *def == '@' ? def + 1 : "");
 	if (col->default_expr)
 		st_buf_printf(&b, " DEFAULT %s", col->default_expr);
 	if (col->not_null)
@@ -1471,6 +1476,17 @@ static int read_depend(ictx *c)
 	for (i = 0; i < PQntuples(r) && !rc; i++)
 		rc = map_alias(c, val(r, i, 0)[0], oidval(r, i, 1), 'c', oidval(r, i, 2),
 			       atoi(val(r, i, 3)));
+	PQclear(r);
+	if (rc)
+		return rc;
+	/* Functions a type made for itself (a range's constructors) stand for the type. */
+	if (!(r = query(c, "types' functions",
+			"SELECT objid, refobjid FROM pg_catalog.pg_depend WHERE classid = "
+			"'pg_catalog.pg_proc'::regclass AND refclassid = 'pg_catalog.pg_type'::regclass "
+			"AND deptype = 'i' AND objid >= 16384")))
+		return c->err->code;
+	for (i = 0; i < PQntuples(r) && !rc; i++)
+		rc = map_alias(c, 'p', oidval(r, i, 0), 't', oidval(r, i, 1), 0);
 	PQclear(r);
 	if (rc)
 		return rc;

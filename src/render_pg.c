@@ -548,12 +548,16 @@ static void classify(rctx *c)
 		if (ch->kind != ST_CH_ALTER)
 			continue;
 		if (a->kind != ST_OBJ_TABLE) {
-			if (must_recreate(a, b)) {
-				mark(c, "early", a->key);
-			} else if (a->kind == ST_OBJ_TYPE && a->options[0] == 'e' &&
-				   !same(a->definition, b->definition) && !enum_addable(a, b)) {
-				/* Made again under the same name: columns of the type change. */
-				mark(c, "retype", a->key);
+			int remake = must_recreate(a, b), used = 0;
+			if (a->kind == ST_OBJ_TYPE && a->options[0] == 'e' &&
+			    !same(a->definition, b->definition) && !enum_addable(a, b))
+				remake = 2; /* an enum cannot lose or reorder labels in place */
+			if (!remake)
+				continue;
+			/* A type or domain that tables use is made again under its name while the
+			 * old one is renamed away, and their columns converted (retype); what else
+			 * stands on it goes early (closure). */
+			if (a->kind == ST_OBJ_TYPE || a->kind == ST_OBJ_DOMAIN) {
 				type_name(a, &tn);
 				for (j = 0; j < c->cur->n; j++) {
 					const st_object *t = c->cur->objs[j];
@@ -563,9 +567,11 @@ static void classify(rctx *c)
 						if (uses_type(t->cols[m].type, st_buf_str(&tn))) {
 							col_key(&k, t, t->cols[m].name);
 							mark(c, "colchange", st_buf_str(&k));
+							used = 1;
 						}
 				}
 			}
+			mark(c, used || remake == 2 ? "retype" : "early", a->key);
 			continue;
 		}
 		/* Tables: columns that go or change type take what stands on them along. */
@@ -622,13 +628,34 @@ static void closure(rctx *c)
 	}
 }
 
+static const st_object *kept_table(rctx *c, const st_object *a);
+
 /* Indexes and triggers of a table that is dropped go with it; so do the sequences it owns
- * and its partitions. */
+ * and its partitions; and a sequence owned by a column that is dropped. */
 static int goes_with_table(rctx *c, const st_object *o)
 {
-	return o->table && (o->kind == ST_OBJ_INDEX || o->kind == ST_OBJ_TRIGGER ||
-			    o->kind == ST_OBJ_SEQUENCE || o->kind == ST_OBJ_TABLE) &&
-	       was(c, "drop", o->table);
+	const st_object *t, *kept;
+	size_t i;
+
+	if (!o->table || (o->kind != ST_OBJ_INDEX && o->kind != ST_OBJ_TRIGGER &&
+			  o->kind != ST_OBJ_SEQUENCE && o->kind != ST_OBJ_TABLE))
+		return 0;
+	if (was(c, "drop", o->table))
+		return 1;
+	if (o->kind != ST_OBJ_SEQUENCE || !o->options || !(t = st_schema_find(c->cur, o->table)) ||
+	    !(kept = kept_table(c, t)))
+		return 0;
+	for (i = 0; i < t->n_cols; i++) {
+		st_buf b = ST_BUF_INIT;
+		int owner;
+		st_buf_printf(&b, "%s.", target(t));
+		st_pg_put_ident(&b, t->cols[i].name);
+		owner = strcmp(st_buf_str(&b), o->options) == 0;
+		st_buf_free(&b);
+		if (owner)
+			return !column_kept(c->d, kept, t->cols[i].name);
+	}
+	return 0;
 }
 
 /* ---- writing ---------------------------------------------------------------------------------- */
@@ -963,17 +990,24 @@ static void add_labels(rctx *c, const st_object *a, const st_object *b)
 	st_buf_free(&y);
 }
 
-/* An enum losing or reordering labels: renamed away, made again, its columns converted. */
-static void retype_enum(rctx *c, const st_object *a, const st_object *b)
+/* A type or domain PostgreSQL cannot change in place, that tables use: the old one was renamed
+ * away; made again, its columns converted through text; the old one dropped at the end. */
+static void retype(rctx *c, const st_object *a, const st_object *b)
 {
 	st_buf tn = ST_BUF_INIT, q = ST_BUF_INIT;
 	size_t i, j;
 
-	warn(c, "type %s: labels are removed or reordered, which PostgreSQL cannot do in place: "
-		"the type is made again and its columns converted; a row holding a removed label "
-		"fails the migration",
-	     b->name);
-	group(c, "Make type %s again", b->name);
+	if (b->kind == ST_OBJ_TYPE && b->options[0] == 'e' && a->options[0] == 'e')
+		warn(c, "type %s: labels are removed or reordered, which PostgreSQL cannot do in "
+			"place: the type is made again and its columns converted; a row holding a "
+			"removed label fails the migration",
+		     b->name);
+	else
+		warn(c, "%s %s changes in a way PostgreSQL cannot alter: it is made again and its "
+			"columns converted through text; a value that does not convert fails the "
+			"migration",
+		     st_obj_kind_name(b->kind), b->name);
+	group(c, "Make %s %s again", st_obj_kind_name(b->kind), b->name);
 	stmt(c, b->create_sql);
 	if (b->comment)
 		comment_on(c, b, b->comment);
@@ -993,15 +1027,16 @@ static void retype_enum(rctx *c, const st_object *a, const st_object *b)
 				continue;
 			snprintf(suffix, sizeof(suffix), "%s", oc->type + tn.len);
 			nc = nt ? column(nt, oc->name) : NULL;
+			if (!nc)
+				continue; /* dropped with its table or alone: nothing to convert */
 			st_buf_truncate(&q, 0);
 			st_buf_puts(&q, ident(c, oc->name));
 			if (oc->default_expr)
-				alter_table_stmt(c, nt ? nt : t, "ALTER COLUMN %s DROP DEFAULT",
-						 st_buf_str(&q));
-			alter_table_stmt(c, nt ? nt : t, "ALTER COLUMN %s TYPE %s%s USING %s::text%s::%s%s",
+				alter_table_stmt(c, nt, "ALTER COLUMN %s DROP DEFAULT", st_buf_str(&q));
+			alter_table_stmt(c, nt, "ALTER COLUMN %s TYPE %s%s USING %s::text%s::%s%s",
 					 st_buf_str(&q), target(b), suffix, st_buf_str(&q), suffix,
 					 target(b), suffix);
-			if (oc->default_expr && nc && nc->default_expr && same(nc->type, oc->type))
+			if (oc->default_expr && nc->default_expr && same(nc->type, oc->type))
 				alter_table_stmt(c, nt, "ALTER COLUMN %s SET DEFAULT %s", st_buf_str(&q),
 						 nc->default_expr);
 		}
@@ -1065,7 +1100,7 @@ static void alter_in_place(rctx *c, const st_object *a, const st_object *b)
 		switch (b->kind) {
 		case ST_OBJ_TYPE:
 			if (was(c, "retype", a->key))
-				retype_enum(c, a, b);
+				retype(c, a, b);
 			else if (b->options[0] == 'e') {
 				group(c, "Alter type %s", b->name);
 				add_labels(c, a, b);
@@ -1073,14 +1108,23 @@ static void alter_in_place(rctx *c, const st_object *a, const st_object *b)
 				alter_composite(c, a, b);
 			break;
 		case ST_OBJ_DOMAIN:
-			alter_domain(c, a, b);
+			if (was(c, "retype", a->key))
+				retype(c, a, b);
+			else
+				alter_domain(c, a, b);
 			break;
 		case ST_OBJ_SEQUENCE: {
 			const char *t = target(b);
 			const char *opts = strstr(b->create_sql, t);
+			size_t na = strlen(a->create_sql), nb = strlen(b->create_sql);
 			if (!same(a->create_sql, b->create_sql)) {
+				/* CREATE SEQUENCE's options read the same in ALTER SEQUENCE; NO CYCLE
+				 * is the default only there. */
+				int uncycle = na > 6 && strcmp(a->create_sql + na - 6, " CYCLE") == 0 &&
+					      !(nb > 6 && strcmp(b->create_sql + nb - 6, " CYCLE") == 0);
 				group(c, "Alter sequences");
-				stmtf(c, "ALTER SEQUENCE %s %s", t, opts ? opts + strlen(t) + 1 : "");
+				stmtf(c, "ALTER SEQUENCE %s %s%s", t, opts ? opts + strlen(t) + 1 : "",
+				      uncycle ? " NO CYCLE" : "");
 			}
 			break; /* ownership: with the foreign keys, once the tables exist */
 		}
@@ -1259,9 +1303,7 @@ static void function_warnings(rctx *c)
 			continue;
 		for (j = 0; j < t->n_deps; j++) {
 			const st_object *f = st_schema_find(c->cur, t->deps[j]);
-			if (f && (f->kind == ST_OBJ_FUNCTION || f->kind == ST_OBJ_TYPE ||
-				  f->kind == ST_OBJ_DOMAIN) &&
-			    was(c, "early", f->key))
+			if (f && f->kind == ST_OBJ_FUNCTION && was(c, "early", f->key))
 				warn(c, "%s %s must be dropped and made again, but table %s uses it: "
 					"change the table's use of it in a migration of its own first",
 				     st_obj_kind_name(f->kind), f->name, t->name);
@@ -1309,8 +1351,9 @@ static int render(st_err *err, const st_diff *d, const st_schema *cur, const st_
 		if (!was(&c, "retype", o->key))
 			continue;
 		st_buf_printf(&old, "%s__strata_old", o->name);
-		group(&c, "Rename enum types made again out of the way");
-		stmtf(&c, "ALTER TYPE %s RENAME TO %s", target(o), ident(&c, st_buf_str(&old)));
+		group(&c, "Rename types made again out of the way");
+		stmtf(&c, "ALTER %s %s RENAME TO %s", o->kind == ST_OBJ_DOMAIN ? "DOMAIN" : "TYPE",
+		      target(o), ident(&c, st_buf_str(&old)));
 		st_buf_free(&old);
 	}
 
@@ -1381,9 +1424,11 @@ static int render(st_err *err, const st_diff *d, const st_schema *cur, const st_
 		st_buf_printf(&old, "%s__strata_old", o->name);
 		group(&c, "Drop what the schema file no longer has");
 		if (o->schema && strcmp(o->schema, "public") != 0)
-			stmtf(&c, "DROP TYPE %s.%s", ident(&c, o->schema), ident(&c, st_buf_str(&old)));
+			stmtf(&c, "DROP %s %s.%s", o->kind == ST_OBJ_DOMAIN ? "DOMAIN" : "TYPE",
+			      ident(&c, o->schema), ident(&c, st_buf_str(&old)));
 		else
-			stmtf(&c, "DROP TYPE %s", ident(&c, st_buf_str(&old)));
+			stmtf(&c, "DROP %s %s", o->kind == ST_OBJ_DOMAIN ? "DOMAIN" : "TYPE",
+			      ident(&c, st_buf_str(&old)));
 		st_buf_free(&old);
 	}
 	if (c.failed || st_buf_oom(out))
