@@ -351,17 +351,26 @@ class Bench:
         print("[%3d:%02d] %s" % (el // 60, el % 60, msg), file=sys.stderr, flush=True)
 
     # ---- the cases
-    def migrate_cases(self, engine, n, tools, reps, down, rep0=0):
+    def migrate_cases(self, engine, n, tools, reps, down, rep0=0, min_reps=None, until=None):
         """upgrade head (and downgrade base) at N, REPS times, tools alternating (repetitions
         numbered from REP0, which sets the order).  These runs are long enough for
         /usr/bin/time's extra process not to matter (< 1 ms), so memory is measured in the
-        timed runs themselves."""
+        timed runs themselves.  After MIN_REPS repetitions, another one starts only if it
+        would end before UNTIL (time.time()), judging by the last one: on a busy machine the
+        run gets fewer repetitions instead of taking an hour."""
         self.say("%s: upgrade head%s, N=%d: %s, %s" % (
             engine, " + downgrade base" if down else "", n, ", ".join(tools),
             "%d repetition(s)" % reps if not rep0 else "repetition %d" % (rep0 + 1)))
         for t in tools:
             self.project(t, n)
+        last = 0.0
         for rep in range(rep0, rep0 + reps):
+            if until and min_reps is not None and rep - rep0 >= min_reps and \
+                    time.time() + last > until:
+                self.say("  stopped after %d repetitions: another would overrun this part's "
+                         "share of the %d-minute budget" % (rep - rep0, self.a.budget))
+                break
+            started = time.time()
             order = tools[rep % len(tools):] + tools[:rep % len(tools)]
             for tool in order:
                 self.reset(engine, tool, "mig")
@@ -375,6 +384,7 @@ class Bench:
                     self.check(engine, tool, "mig", 0, "downgrade base")
                     msg += "   down %7.3f s" % t
                 self.say(msg)
+            last = time.time() - started
 
     def quick_cases(self, key_of, tools_cmds, reps):
         """Short operations (milliseconds to seconds): one untimed warm-up run each, then REPS
@@ -776,14 +786,15 @@ against Alembic's `revision --autogenerate` and `check` (`bench/bench.py`, the
   so the floor's N=10000 costs far more than 10 × N=1000, and every tool pays the same.
 - Alembic 1.8.1 has no `status`; the raw floor has no `status`, `heads` or `history`.
 - strata is given `-q` (no progress lines); every tool's output goes to a file.
-- Sizes and repetitions of this run: upgrade/downgrade at N=%s (repetitions: %s; N=%s:
-  upgrade only, strata and the floor, run last, up to %d repetitions while the whole run stays
-  within %d minutes: the `runs` column says how many ran); read-only commands at N=%d (%d
-  repetitions); graph operations at %s revisions (Alembic up to %d); start-up %d repetitions.
-""" % (a.dbmate_down_max, ", ".join(map(str, a.sizes)),
-       ", ".join("%d at N=%d" % (a.reps_for(n), n) for n in a.sizes),
-       ", ".join(map(str, a.big_sizes)) or "–", a.big_reps, a.budget, a.ro_size, a.ro_reps,
-       ", ".join(map(str, a.graph_sizes)), a.alembic_graph_max, a.startup_reps))
+- Repetitions (the `runs` columns say how many ran): upgrade/downgrade %s; fewer (at least 3,
+  or 2 at N=1000) when the machine is so slow that the run would overrun its %d-minute budget
+  (`--budget`). N=%s: upgrade only, strata and the floor, run last, up to %d times while the
+  run stays within the budget. Read-only commands at N=%d: %d; graph operations at %s
+  revisions (Alembic up to %s): %d, or %d at the largest size; start-up: %d.
+""" % (a.dbmate_down_max, "; ".join("%d at N=%d" % (a.reps_for(n), n) for n in a.sizes),
+       a.budget, ", ".join(map(str, a.big_sizes)) or "–", a.big_reps, a.ro_size, a.ro_reps,
+       ", ".join("{:,}".format(n) for n in a.graph_sizes), "{:,}".format(a.alembic_graph_max),
+       a.reps, max(1, a.reps // 2), a.startup_reps))
     return "\n".join(s)
 
 
@@ -839,9 +850,15 @@ def main():
         engines = [e for e in ("sqlite", "pg") if e in parts and (e != "pg" or b.pg)]
         if "pg" in parts and not b.pg:
             print("no PostgreSQL cluster: skipping the PostgreSQL cases", file=sys.stderr)
+        # The budget: on this machine unloaded, SQLite's part ends near 30% of it, PostgreSQL's
+        # near 55%, the graph near 70%.  Past those marks, a part stops at its minimum number
+        # of repetitions (3, or 2 at N >= 1000).
+        marks = {"sqlite": 0.30, "pg": 0.55}
         for engine in engines:
+            until = b.started + a.budget * 60 * marks[engine]
             for n in a.sizes:
-                b.migrate_cases(engine, n, TOOLS, a.reps_for(n), True)
+                b.migrate_cases(engine, n, TOOLS, a.reps_for(n), True,
+                                min_reps=2 if n >= 1000 else 3, until=until)
             b.readonly_cases(engine, a.ro_size, a.ro_reps)
         if "graph" in parts:
             b.graph_cases()
