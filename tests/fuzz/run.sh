@@ -4,7 +4,7 @@
 # Environment: FUZZ_BUILD (default build-fuzz) is the build folder.  Each target starts from
 # its seed corpus in tests/fuzz/corpus/<target>/ plus what earlier runs found
 # (FUZZ_BUILD/corpus/<target>/, where new inputs go, so the seeds in git stay as they are).
-# A crash, leak, timeout or failed property leaves its input in FUZZ_BUILD/artifacts/; keep
+# A crash, leak, timeout (30 s for one input) or failed property leaves its input in FUZZ_BUILD/artifacts/; keep
 # it as a reproducer by copying it into the seed corpus.  Prints one ok/not ok line per target,
 # then "fuzz: N passed, M failed"; exits 1 when a target found something.
 set -uo pipefail
@@ -40,7 +40,7 @@ for t in "${targets[@]}"; do
   mkdir -p "$work"
   dict=()
   [ -f "$here/$t.dict" ] && dict=("-dict=$here/$t.dict")
-  "$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
+  "$exe" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 -max_len=8192 \
     -print_final_stats=1 -artifact_prefix="$build/artifacts/$t-" "${dict[@]}" \
     "$work" "$here/corpus/$t" > "$log" 2>&1
   status=$?
