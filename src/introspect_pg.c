@@ -1193,6 +1193,31 @@ static int read_constraints(ictx *c)
 	return rc;
 }
 
+/* A one-column primary key or unique constraint with the name PostgreSQL would give it is
+ * written on its column, as people write it ("id serial PRIMARY KEY"); col: that column, or
+ * NULL for any. */
+static int inline_constraint(const st_object *t, const st_constraint *k, const char *col)
+{
+	st_buf want = ST_BUF_INIT, def = ST_BUF_INIT;
+	int r;
+
+	if ((k->kind != ST_CON_PRIMARY && k->kind != ST_CON_UNIQUE) || !k->columns ||
+	    strchr(k->columns, ',') || (col && strcmp(col, k->columns) != 0))
+		return 0;
+	if (k->kind == ST_CON_PRIMARY)
+		st_buf_printf(&want, "%s_pkey", t->name);
+	else
+		st_buf_printf(&want, "%s_%s_key", t->name, k->columns);
+	st_buf_puts(&def, k->kind == ST_CON_PRIMARY ? "PRIMARY KEY (" : "UNIQUE (");
+	st_pg_put_ident(&def, k->columns);
+	st_buf_putc(&def, ')');
+	r = !st_buf_oom(&want) && !st_buf_oom(&def) && want.len < 64 &&
+	    strcmp(st_buf_str(&want), k->name) == 0 && strcmp(st_buf_str(&def), k->definition) == 0;
+	st_buf_free(&want);
+	st_buf_free(&def);
+	return r;
+}
+
 /* Options of tables (clauses that CREATE TABLE writes after the columns, "; "-separated),
  * CREATE statements of tables and views. */
 static int finish_relations(ictx *c, relinfo *v, size_t n)
@@ -1286,13 +1311,23 @@ static int finish_relations(ictx *c, relinfo *v, size_t n)
 			st_buf_printf(&b, " PARTITION OF %s", pq);
 		st_buf_puts(&b, " (");
 		for (j = 0; j < o->n_cols && !ri->bound; j++) {
-			if (!*o->cols[j].definition)
+			const char *def = o->cols[j].definition;
+			size_t len = strlen(def), k;
+			const char *inl = "";
+			if (!*def)
 				continue;
-			st_buf_printf(&b, "%s\n    %s", first ? "" : ",", o->cols[j].definition);
+			for (k = 0; k < o->n_cons; k++)
+				if (inline_constraint(o, &o->cons[k], o->cols[j].name))
+					inl = o->cons[k].kind == ST_CON_PRIMARY ? " PRIMARY KEY" : " UNIQUE";
+			if (inl[0] && inl[1] == 'P' && len > 9 &&
+			    strcmp(def + len - 9, " NOT NULL") == 0)
+				len -= 9; /* said by PRIMARY KEY */
+			st_buf_printf(&b, "%s\n    %.*s%s", first ? "" : ",", (int)len, def, inl);
 			first = 0;
 		}
 		for (j = 0; j < o->n_cons; j++) {
-			if (o->cons[j].kind == ST_CON_FOREIGN)
+			if (o->cons[j].kind == ST_CON_FOREIGN ||
+			    (!ri->bound && inline_constraint(o, &o->cons[j], NULL)))
 				continue;
 			st_buf_printf(&b, "%s\n    CONSTRAINT ", first ? "" : ",");
 			st_pg_put_ident(&b, o->cons[j].name);
@@ -1370,10 +1405,20 @@ static int read_indexes(ictx *c)
 		o->table = t->obj->key;
 		o->definition = str(c, def);
 		/* An index of a partitioned table reads "ON ONLY": made on the table, it is
-		 * made on its partitions too. */
-		if ((only = strstr(def, " ON ONLY "))) {
+		 * made on its partitions too.  Written as people write it: without the default
+		 * "public." and "USING btree". */
+		if ((only = strstr(def, " ON "))) {
+			const char *rest = only + 4, *btree;
 			st_buf_add(&b, def, (size_t)(only - def) + 4);
-			st_buf_puts(&b, only + 9);
+			if (strncmp(rest, "ONLY ", 5) == 0)
+				rest += 5;
+			if (strncmp(rest, "public.", 7) == 0)
+				rest += 7;
+			if ((btree = strstr(rest, " USING btree ("))) {
+				st_buf_add(&b, rest, (size_t)(btree - rest));
+				rest = btree + 12;
+			}
+			st_buf_puts(&b, rest);
 			o->create_sql = take(c, &b);
 		} else {
 			o->create_sql = o->definition;
@@ -1417,19 +1462,35 @@ static int read_triggers(ictx *c)
 		st_buf_free(&name);
 		o->table = t->obj->key;
 		st_pg_put_qname(&q, t->obj->schema, t->obj->name);
-		st_buf_puts(&b, val(r, i, 3));
+		{
+			/* As people write it: "ON t", not "ON public.t". */
+			const char *def = val(r, i, 3), *at;
+			st_buf needle = ST_BUF_INIT;
+			st_buf_printf(&needle, " ON public.%s ", st_buf_str(&q));
+			if (strcmp(t->obj->schema, "public") == 0 &&
+			    (at = strstr(def, st_buf_str(&needle)))) {
+				st_buf_add(&b, def, (size_t)(at - def) + 4);
+				st_buf_puts(&b, at + 11);
+			} else {
+				st_buf_puts(&b, def);
+			}
+			st_buf_free(&needle);
+		}
 		if (en[0] != 'O')
 			st_buf_printf(&b, ";\nALTER TABLE %s %s TRIGGER ", st_buf_str(&q),
 				      en[0] == 'D' ? "DISABLE" : en[0] == 'R' ? "ENABLE REPLICA"
 									      : "ENABLE ALWAYS");
 		if (en[0] != 'O')
 			st_pg_put_ident(&b, val(r, i, 2));
-		o->create_sql = o->definition = take(c, &b);
+		o->create_sql = take(c, &b);
+		st_buf_printf(&b, "%s %c", val(r, i, 3), en[0]);
+		o->definition = take(c, &b);
 		o->comment = str(c, val(r, i, 5));
 		st_pg_put_ident(&b, val(r, i, 2));
 		st_buf_printf(&b, " ON %s", st_buf_str(&q));
 		st_buf_free(&q);
-		if (!o->create_sql || st_buf_oom(&b) || set_drop(c, o, "TRIGGER", st_buf_str(&b)) ||
+		if (!o->create_sql || !o->definition || st_buf_oom(&b) ||
+		    set_drop(c, o, "TRIGGER", st_buf_str(&b)) ||
 		    st_object_add_dep(c->s, o, o->table))
 			rc = oom(c);
 		st_buf_free(&b);

@@ -248,11 +248,11 @@ CREATE TABLE ix (id int PRIMARY KEY, email text, status text, score int, created
 CREATE INDEX ix_status ON ix (status, created);
 CREATE UNIQUE INDEX ix_email_lower ON ix (lower(email));
 CREATE INDEX ix_active ON ix (created) WHERE status = 'active';
-CREATE INDEX ix_score_desc ON ix USING btree (score DESC NULLS LAST) INCLUDE (status);
+CREATE INDEX ix_score_desc ON ix (score DESC NULLS LAST) INCLUDE (status);
 --! up: DROP INDEX ix_status;
---! up: CREATE INDEX ix_status ON public.ix USING btree (status, created);
---! up: CREATE UNIQUE INDEX ix_email_lower ON public.ix USING btree (lower(email));
---! up: CREATE INDEX ix_active ON public.ix USING btree (created) WHERE (status = 'active'::text);
+--! up: CREATE INDEX ix_status ON ix (status, created);
+--! up: CREATE UNIQUE INDEX ix_email_lower ON ix (lower(email));
+--! up: CREATE INDEX ix_active ON ix (created) WHERE (status = 'active'::text);
 --! up: DROP INDEX ix_old;
 EOF
 }
@@ -307,7 +307,7 @@ CREATE UNIQUE INDEX mv_counts_cat ON mv_counts (cat);
 CREATE MATERIALIZED VIEW mv_new AS SELECT id FROM mv_t WITH NO DATA;
 --! up: DROP MATERIALIZED VIEW mv_counts;
 --! up: CREATE MATERIALIZED VIEW mv_counts AS
---! up: CREATE UNIQUE INDEX mv_counts_cat ON public.mv_counts USING btree (cat);
+--! up: CREATE UNIQUE INDEX mv_counts_cat ON mv_counts (cat);
 --! up: DROP MATERIALIZED VIEW mv_old;
 EOF
 }
@@ -328,7 +328,7 @@ CREATE TRIGGER tr_t_n BEFORE UPDATE OF n ON tr_t FOR EACH ROW WHEN (NEW.n < 0)
 ALTER TABLE tr_t DISABLE TRIGGER tr_t_n;
 --! up: CREATE OR REPLACE FUNCTION public.tr_touch()
 --! up: DROP TRIGGER tr_t_touch ON tr_t;
---! up: CREATE TRIGGER tr_t_touch BEFORE INSERT OR UPDATE ON public.tr_t FOR EACH ROW EXECUTE FUNCTION tr_touch();
+--! up: CREATE TRIGGER tr_t_touch BEFORE INSERT OR UPDATE ON tr_t FOR EACH ROW EXECUTE FUNCTION tr_touch();
 --! up: ALTER TABLE tr_t DISABLE TRIGGER tr_t_n;
 --! up: DROP TRIGGER tr_t_gone ON tr_t;
 EOF
