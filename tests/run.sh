@@ -85,7 +85,9 @@ for f in "$here"/e2e/t[0-9]*.sh; do
   name=$(basename "$f" .sh)
   if [ -n "${STRATA_TESTS:-}" ] && ! grep -qw "${name%%-*}" <<< "$STRATA_TESTS"; then continue; fi
   echo "# $name"
+  started=$SECONDS
   count "$name" < <(bash "$f" 2>&1; echo "exit=$?" >&2)
+  echo "# $name took $((SECONDS - started)) s"
 done
 
 echo
