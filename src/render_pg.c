@@ -304,6 +304,26 @@ static int has_con(const st_object *t, const st_constraint *k)
 	return 0;
 }
 
+/* The desired constraint current one k becomes under another name (same kind and clause, its
+ * name not taken in a), or NULL. */
+static const st_constraint *con_renamed(const st_object *a, const st_object *b,
+					const st_constraint *k)
+{
+	size_t i, j;
+
+	for (i = 0; i < b->n_cons; i++) {
+		const st_constraint *w = &b->cons[i];
+		int taken = 0;
+		if (w->kind != k->kind || !same(w->definition, k->definition) || same(w->name, k->name))
+			continue;
+		for (j = 0; j < a->n_cons && !taken; j++)
+			taken = same(a->cons[j].name, w->name);
+		if (!taken && !has_con(b, k))
+			return w;
+	}
+	return NULL;
+}
+
 /* Inherited columns (from INHERITS parents) are the parent's to change. */
 static int inherited(const st_column *col)
 {
@@ -589,7 +609,7 @@ static void classify(rctx *c)
 		/* A primary key or unique constraint that changes: foreign keys on it go first. */
 		for (j = 0; j < a->n_cons; j++)
 			if ((a->cons[j].kind == ST_CON_PRIMARY || a->cons[j].kind == ST_CON_UNIQUE) &&
-			    !has_con(b, &a->cons[j]))
+			    !has_con(b, &a->cons[j]) && !con_renamed(a, b, &a->cons[j]))
 				mark(c, "refchange", a->key);
 	}
 	st_buf_free(&k);
@@ -912,9 +932,21 @@ static void alter_table(rctx *c, const st_object *a, const st_object *b)
 			st_buf_free(&on);
 		}
 	}
-	for (i = 0; i < a->n_cons; i++)
-		if (a->cons[i].kind != ST_CON_FOREIGN && !has_con(b, &a->cons[i]))
+	for (i = 0; i < a->n_cons; i++) {
+		const st_constraint *w;
+		if (has_con(b, &a->cons[i]))
+			continue;
+		if ((w = con_renamed(a, b, &a->cons[i]))) {
+			/* The same clause under the name the desired schema gives it. */
+			st_buf on = ST_BUF_INIT;
+			st_buf_puts(&on, ident(c, a->cons[i].name));
+			alter_table_stmt(c, b, "RENAME CONSTRAINT %s TO %s", st_buf_str(&on),
+					 ident(c, w->name));
+			st_buf_free(&on);
+		} else if (a->cons[i].kind != ST_CON_FOREIGN) {
 			alter_table_stmt(c, b, "DROP CONSTRAINT %s", ident(c, a->cons[i].name));
+		}
+	}
 	for (i = 0; i < a->n_cols; i++) {
 		const st_column *oc = &a->cols[i];
 		if (column_kept(c->d, b, oc->name) || inherited(oc) || part)
@@ -951,7 +983,10 @@ static void alter_table(rctx *c, const st_object *a, const st_object *b)
 		for (i = 0; i < b->n_cons; i++) {
 			const st_constraint *k = &b->cons[i];
 			int keyish = k->kind == ST_CON_PRIMARY || k->kind == ST_CON_UNIQUE;
-			if (k->kind == ST_CON_FOREIGN || keyish != !pass || has_con(a, k))
+			int renamed = 0;
+			for (j = 0; j < a->n_cons && !renamed; j++)
+				renamed = con_renamed(a, b, &a->cons[j]) == k;
+			if (k->kind == ST_CON_FOREIGN || keyish != !pass || has_con(a, k) || renamed)
 				continue;
 			alter_table_stmt(c, b, "ADD CONSTRAINT %s %s", ident(c, k->name),
 					 k->definition);
@@ -1093,6 +1128,8 @@ static void alter_composite(rctx *c, const st_object *a, const st_object *b)
 	}
 }
 
+static int waits(rctx *c, const st_object *o);
+
 /* A changed object that is not a table, altered where it stands. */
 static void alter_in_place(rctx *c, const st_object *a, const st_object *b)
 {
@@ -1129,6 +1166,10 @@ static void alter_in_place(rctx *c, const st_object *a, const st_object *b)
 			break; /* ownership: with the foreign keys, once the tables exist */
 		}
 		case ST_OBJ_FUNCTION:
+			if (waits(c, b)) {
+				mark(c, "replace", b->key); /* it reads a table altered below */
+				break;
+			}
 			group(c, "Replace functions");
 			stmt(c, b->create_sql);
 			break;
@@ -1160,7 +1201,8 @@ static int waits(rctx *c, const st_object *o)
 	    o->kind == ST_OBJ_TRIGGER)
 		return 1;
 	for (i = 0; i < o->n_deps; i++)
-		if (was(c, "deferred", o->deps[i]) || was(c, "replace", o->deps[i]))
+		if (was(c, "deferred", o->deps[i]) || was(c, "replace", o->deps[i]) ||
+		    was(c, "altered", o->deps[i]))
 			return 1;
 	return 0;
 }
@@ -1181,6 +1223,62 @@ static void fk_key(st_buf *b, const st_object *t, const st_constraint *k)
 	st_buf_printf(b, "%s/%s", t->key, k->name);
 }
 
+/* Whether current foreign key k reads as desired one w once the declared table renames are
+ * made (PostgreSQL rewrites REFERENCES itself). */
+static int fk_maps(rctx *c, const st_constraint *k, const st_constraint *w)
+{
+	st_buf def = ST_BUF_INIT, from = ST_BUF_INIT;
+	size_t i;
+	int same_fk = 0;
+
+	if (!same(k->name, w->name) || w->kind != ST_CON_FOREIGN)
+		return 0;
+	if (same(k->definition, w->definition))
+		return 1;
+	for (i = 0; i < c->d->n_renames && !same_fk; i++) {
+		const char *at;
+		if (c->d->renames[i].table)
+			continue;
+		st_buf_truncate(&from, 0);
+		st_buf_puts(&from, "REFERENCES ");
+		st_pg_put_ident(&from, c->d->renames[i].from);
+		st_buf_putc(&from, '(');
+		if (!(at = strstr(k->definition, st_buf_str(&from))))
+			continue;
+		st_buf_truncate(&def, 0);
+		st_buf_add(&def, k->definition, (size_t)(at - k->definition));
+		st_buf_puts(&def, "REFERENCES ");
+		st_pg_put_ident(&def, c->d->renames[i].to);
+		st_buf_puts(&def, at + from.len - 1);
+		same_fk = strcmp(st_buf_str(&def), w->definition) == 0;
+	}
+	st_buf_free(&def);
+	st_buf_free(&from);
+	return same_fk;
+}
+
+/* Whether current foreign key k is one of desired table b's (renames made). */
+static int fk_kept(rctx *c, const st_object *b, const st_constraint *k)
+{
+	size_t i;
+
+	for (i = 0; i < b->n_cons; i++)
+		if (fk_maps(c, k, &b->cons[i]))
+			return 1;
+	return 0;
+}
+
+/* Whether desired foreign key w is one of current table a's (renames made). */
+static int fk_was(rctx *c, const st_object *a, const st_constraint *w)
+{
+	size_t i;
+
+	for (i = 0; i < a->n_cons; i++)
+		if (a->cons[i].kind == ST_CON_FOREIGN && fk_maps(c, &a->cons[i], w))
+			return 1;
+	return 0;
+}
+
 /* Foreign keys that change or go, and those on a key that changes. */
 static void drop_foreign_keys(rctx *c, st_object **cs, size_t ncs)
 {
@@ -1195,7 +1293,8 @@ static void drop_foreign_keys(rctx *c, st_object **cs, size_t ncs)
 			const st_constraint *fk = &a->cons[j];
 			if (fk->kind != ST_CON_FOREIGN)
 				continue;
-			if (has_con(b, fk) && !(fk->ref_table && was(c, "refchange", fk->ref_table)) &&
+			if ((fk_kept(c, b, fk) || con_renamed(a, b, fk)) &&
+			    !(fk->ref_table && was(c, "refchange", fk->ref_table)) &&
 			    !(fk->ref_table && was(c, "drop", fk->ref_table)))
 				continue;
 			group(c, "Drop foreign keys that change or go");
@@ -1210,7 +1309,8 @@ static void drop_foreign_keys(rctx *c, st_object **cs, size_t ncs)
 static void add_foreign_keys(rctx *c, st_object **ds, size_t nds)
 {
 	st_buf k = ST_BUF_INIT;
-	size_t i, j;
+	size_t i, j, m;
+	int renamed;
 
 	for (i = 0; i < nds; i++) {
 		const st_object *b = ds[i], *a = NULL;
@@ -1224,7 +1324,11 @@ static void add_foreign_keys(rctx *c, st_object **ds, size_t nds)
 			if (fk->kind != ST_CON_FOREIGN)
 				continue;
 			fk_key(&k, b, fk);
-			if (a && has_con(a, fk) && !was(c, "fkdropped", st_buf_str(&k)))
+			if (a && fk_was(c, a, fk) && !was(c, "fkdropped", st_buf_str(&k)))
+				continue;
+			for (m = 0, renamed = 0; a && m < a->n_cons && !renamed; m++)
+				renamed = con_renamed(a, b, &a->cons[m]) == fk;
+			if (renamed && !was(c, "fkdropped", st_buf_str(&k)))
 				continue;
 			group(c, "Add foreign keys (once every table exists)");
 			alter_table_stmt(c, b, "ADD CONSTRAINT %s %s", ident(c, fk->name),
@@ -1357,7 +1461,11 @@ static int render(st_err *err, const st_diff *d, const st_schema *cur, const st_
 		st_buf_free(&old);
 	}
 
-	/* 2. In the desired schema's order: objects made, tables altered, others changed. */
+	/* 2. In the desired schema's order: objects made (new tables first), others changed;
+	 * then tables altered.  What needs an altered table waits for step 4. */
+	for (i = 0; i < c.d->n; i++)
+		if (c.d->v[i].kind == ST_CH_ALTER && c.d->v[i].to->kind == ST_OBJ_TABLE)
+			mark(&c, "altered", c.d->v[i].to->key);
 	for (i = 0; i < nds; i++) {
 		const st_object *o = ds[i];
 		const st_change *ch = change_of(&c, o->key, 0);
@@ -1365,12 +1473,8 @@ static int render(st_err *err, const st_diff *d, const st_schema *cur, const st_
 		if (!ch && !again)
 			continue;
 		if (o->kind == ST_OBJ_TABLE) {
-			if (!ch)
-				continue;
-			if (ch->kind == ST_CH_CREATE)
+			if (ch && ch->kind == ST_CH_CREATE)
 				create(&c, o, 0);
-			else
-				alter_table(&c, ch->from, o);
 			continue;
 		}
 		if (ch && ch->kind == ST_CH_ALTER && !again) {
@@ -1382,6 +1486,11 @@ static int render(st_err *err, const st_diff *d, const st_schema *cur, const st_
 			continue;
 		}
 		create(&c, o, again);
+	}
+	for (i = 0; i < nds; i++) {
+		const st_change *ch = change_of(&c, ds[i]->key, 0);
+		if (ds[i]->kind == ST_OBJ_TABLE && ch && ch->kind == ST_CH_ALTER)
+			alter_table(&c, ch->from, ds[i]);
 	}
 
 	/* 3. Foreign keys, once every table exists (cycles included). */
@@ -1395,8 +1504,11 @@ static int render(st_err *err, const st_diff *d, const st_schema *cur, const st_
 		else if (was(&c, "replace", o->key)) {
 			st_buf b = ST_BUF_INIT;
 			const st_change *ch = change_of(&c, o->key, 0);
-			group(&c, "Replace views");
-			st_buf_printf(&b, "CREATE OR REPLACE %s", o->create_sql + 7);
+			group(&c, o->kind == ST_OBJ_VIEW ? "Replace views" : "Replace functions");
+			if (o->kind == ST_OBJ_VIEW)
+				st_buf_printf(&b, "CREATE OR REPLACE %s", o->create_sql + 7);
+			else
+				st_buf_puts(&b, o->create_sql);
 			stmt(&c, st_buf_str(&b));
 			st_buf_free(&b);
 			if (ch && !same(ch->from->comment, o->comment))
