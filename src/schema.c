@@ -11,7 +11,8 @@ static const char *const kind_names[ST_OBJ_KIND_COUNT] = {
 	[ST_OBJ_SEQUENCE] = "sequence", [ST_OBJ_FUNCTION] = "function",
 	[ST_OBJ_TABLE] = "table",       [ST_OBJ_VIEW] = "view",
 	[ST_OBJ_MATVIEW] = "materialized view", [ST_OBJ_INDEX] = "index",
-	[ST_OBJ_TRIGGER] = "trigger",
+	[ST_OBJ_TRIGGER] = "trigger",   [ST_OBJ_RULE] = "rule",
+	[ST_OBJ_POLICY] = "policy",
 };
 
 const char *st_obj_kind_name(st_obj_kind k)

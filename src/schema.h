@@ -23,6 +23,8 @@ typedef enum st_obj_kind {
 	ST_OBJ_MATVIEW,
 	ST_OBJ_INDEX,
 	ST_OBJ_TRIGGER,
+	ST_OBJ_RULE,     /* PostgreSQL: CREATE RULE (not a view's) */
+	ST_OBJ_POLICY,   /* PostgreSQL: row-level security policies */
 	ST_OBJ_KIND_COUNT
 } st_obj_kind;
 
