@@ -210,7 +210,8 @@ static char class_code(const char *regclass)
 		char code;
 	} codes[] = { { "pg_class", 'c' },      { "pg_type", 't' },      { "pg_proc", 'p' },
 		      { "pg_attrdef", 'd' },    { "pg_constraint", 'k' }, { "pg_rewrite", 'r' },
-		      { "pg_trigger", 'g' },    { "pg_namespace", 'n' }, { "pg_extension", 'e' } };
+		      { "pg_trigger", 'g' },    { "pg_namespace", 'n' }, { "pg_extension", 'e' },
+		      { "pg_policy", 'y' } };
 	size_t i;
 
 	for (i = 0; i < ST_ARRAY_LEN(codes); i++)
@@ -1501,6 +1502,118 @@ static int read_triggers(ictx *c)
 	return rc;
 }
 
+/* Rules (not a view's own) and row-level security policies: objects of their table's, like
+ * triggers. */
+static int table_object(ictx *c, st_obj_kind kind, const st_object *t, const char *name,
+			const char *what, st_object **out)
+{
+	st_buf n = ST_BUF_INIT, b = ST_BUF_INIT;
+	st_object *o;
+
+	*out = NULL;
+	st_buf_printf(&n, "%s ON %s", name, t->name);
+	if (st_buf_oom(&n) || !(o = add(c, kind, t->schema, st_buf_str(&n)))) {
+		st_buf_free(&n);
+		return oom(c);
+	}
+	st_buf_free(&n);
+	o->table = t->key;
+	st_pg_put_ident(&b, name);
+	st_buf_puts(&b, " ON ");
+	st_pg_put_qname(&b, t->schema, t->name);
+	if (st_buf_oom(&b) || set_drop(c, o, what, st_buf_str(&b)) ||
+	    st_object_add_dep(c->s, o, o->table)) {
+		st_buf_free(&b);
+		return oom(c);
+	}
+	st_buf_free(&b);
+	*out = o;
+	return 0;
+}
+
+static int read_rules(ictx *c)
+{
+	PGresult *r = query(c, "rules",
+			    "SELECT r.oid, r.ev_class, r.rulename, pg_get_ruledef(r.oid), r.ev_enabled, "
+			    "obj_description(r.oid, 'pg_rewrite') FROM pg_catalog.pg_rewrite r "
+			    "WHERE r.rulename <> '_RETURN' AND r.ev_class >= 16384 ORDER BY r.oid");
+	int i, rc = 0;
+
+	if (!r)
+		return c->err->code;
+	for (i = 0; i < PQntuples(r) && !rc; i++) {
+		const oref *t = map_get(c, 'c', oidval(r, i, 1), 0);
+		const char *en = val(r, i, 4);
+		st_buf b = ST_BUF_INIT;
+		st_object *o;
+		if (!t || !t->obj)
+			continue;
+		if ((rc = table_object(c, ST_OBJ_RULE, t->obj, val(r, i, 2), "RULE", &o)))
+			break;
+		st_buf_puts(&b, trimmed(c, val(r, i, 3)));
+		if (en[0] != 'O') {
+			st_buf_printf(&b, ";\nALTER TABLE %s %s RULE ", qname(c, t->obj->schema, t->obj->name),
+				      en[0] == 'D' ? "DISABLE" : en[0] == 'R' ? "ENABLE REPLICA"
+									      : "ENABLE ALWAYS");
+			st_pg_put_ident(&b, val(r, i, 2));
+		}
+		o->create_sql = o->definition = take(c, &b);
+		o->comment = str(c, val(r, i, 5));
+		if (!o->create_sql)
+			rc = oom(c);
+		else
+			rc = map_obj(c, 'r', oidval(r, i, 0), o);
+	}
+	PQclear(r);
+	return rc;
+}
+
+static int read_policies(ictx *c)
+{
+	PGresult *r = query(
+		c, "policies",
+		"SELECT p.oid, p.polrelid, p.polname, p.polcmd, p.polpermissive, "
+		"(SELECT string_agg(n, ', ' ORDER BY n) FROM (SELECT CASE WHEN x = 0 THEN 'PUBLIC' "
+		"ELSE quote_ident(pg_get_userbyid(x)) END AS n FROM unnest(p.polroles) x) y), "
+		"pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid), "
+		"obj_description(p.oid, 'pg_policy') FROM pg_catalog.pg_policy p "
+		"WHERE p.polrelid >= 16384 ORDER BY p.oid");
+	int i, rc = 0;
+
+	if (!r)
+		return c->err->code;
+	for (i = 0; i < PQntuples(r) && !rc; i++) {
+		const oref *t = map_get(c, 'c', oidval(r, i, 1), 0);
+		const char *cmd = val(r, i, 3), *roles = val(r, i, 5);
+		st_buf b = ST_BUF_INIT;
+		st_object *o;
+		if (!t || !t->obj)
+			continue;
+		if ((rc = table_object(c, ST_OBJ_POLICY, t->obj, val(r, i, 2), "POLICY", &o)))
+			break;
+		st_buf_printf(&b, "CREATE %s", o->drop_sql + 5);
+		if (!boolval(r, i, 4))
+			st_buf_puts(&b, " AS RESTRICTIVE");
+		if (cmd[0] != '*')
+			st_buf_printf(&b, " FOR %s", cmd[0] == 'r' ? "SELECT" : cmd[0] == 'a' ? "INSERT"
+						     : cmd[0] == 'w' ? "UPDATE" : "DELETE");
+		if (roles && strcmp(roles, "PUBLIC") != 0)
+			st_buf_printf(&b, " TO %s", roles);
+		if (val(r, i, 6))
+			st_buf_printf(&b, " USING (%s)", val(r, i, 6));
+		if (val(r, i, 7))
+			st_buf_printf(&b, " WITH CHECK (%s)", val(r, i, 7));
+		o->create_sql = o->definition = take(c, &b);
+		o->comment = str(c, val(r, i, 8));
+		if (!o->create_sql)
+			rc = oom(c);
+		else
+			rc = map_obj(c, 'y', oidval(r, i, 0), o);
+	}
+	PQclear(r);
+	return rc;
+}
+
 /* ---- dependencies ------------------------------------------------------------------------------ */
 
 static int add_dep_col(ictx *c, st_object *o, st_object *ref, const char *col)
@@ -1671,13 +1784,6 @@ static int read_unsupported(ictx *c)
 		"UNION ALL SELECT 'publication ' || x.pubname FROM pg_catalog.pg_publication x "
 		"UNION ALL SELECT 'default privileges of role ' || x.defaclrole::regrole::text FROM "
 		"pg_catalog.pg_default_acl x "
-		"UNION ALL SELECT 'rule ' || x.rulename || ' on ' || x.ev_class::regclass::text FROM "
-		"pg_catalog.pg_rewrite x JOIN pg_catalog.pg_class t ON t.oid = x.ev_class JOIN "
-		"pg_catalog.pg_namespace n ON n.oid = t.relnamespace WHERE x.rulename <> '_RETURN' AND " USER_NS(
-			"n") " AND " NOT_EXT("pg_catalog.pg_rewrite", "x.oid") " "
-		"UNION ALL SELECT 'policy ' || x.polname || ' on ' || x.polrelid::regclass::text FROM "
-		"pg_catalog.pg_policy x JOIN pg_catalog.pg_class t ON t.oid = x.polrelid JOIN "
-		"pg_catalog.pg_namespace n ON n.oid = t.relnamespace WHERE " USER_NS("n") " "
 		"ORDER BY 1");
 	int i, rc = 0;
 
@@ -1732,7 +1838,8 @@ int st_introspect_pg(st_err *err, PGconn *pg, st_schema *out, const char *const 
 	    (rc = read_relations(&c, &rels, &n_rels)) || (rc = read_columns(&c)) ||
 	    (rc = finish_types(&c)) || (rc = read_sequences(&c)) ||
 	    (rc = read_constraints(&c)) || (rc = finish_relations(&c, rels, n_rels)) ||
-	    (rc = read_indexes(&c)) || (rc = read_triggers(&c)) || (rc = read_schemas(&c)) ||
+	    (rc = read_indexes(&c)) || (rc = read_triggers(&c)) || (rc = read_rules(&c)) ||
+	    (rc = read_policies(&c)) || (rc = read_schemas(&c)) ||
 	    (rc = read_depend(&c)) || (rc = name_deps(&c)) || (rc = read_unsupported(&c)))
 		goto out;
 	rc = st_schema_finish(out);

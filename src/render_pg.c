@@ -209,7 +209,7 @@ static const char *target(const st_object *o)
 	static const char *const words[] = { "MATERIALIZED VIEW ", "EXTENSION ", "AGGREGATE ",
 					     "PROCEDURE ", "FUNCTION ", "SEQUENCE ", "TRIGGER ",
 					     "SCHEMA ", "DOMAIN ", "TABLE ", "INDEX ", "VIEW ",
-					     "TYPE " };
+					     "TYPE ", "RULE ", "POLICY " };
 	const char *s = o->drop_sql + 5;
 	size_t i;
 
@@ -515,6 +515,8 @@ static int must_recreate(const st_object *a, const st_object *b)
 	case ST_OBJ_MATVIEW:
 	case ST_OBJ_INDEX:
 	case ST_OBJ_TRIGGER:
+	case ST_OBJ_RULE:
+	case ST_OBJ_POLICY:
 		return 1;
 	case ST_OBJ_FUNCTION:
 		return !same(a->options, b->options) || strncmp(b->create_sql, "CREATE AGGREGATE", 16) == 0;
@@ -561,7 +563,8 @@ static void classify(rctx *c)
 		if (ch->kind == ST_CH_DROP) {
 			mark(c, "drop", a->key);
 			if (a->kind == ST_OBJ_VIEW || a->kind == ST_OBJ_MATVIEW ||
-			    a->kind == ST_OBJ_INDEX || a->kind == ST_OBJ_TRIGGER)
+			    a->kind == ST_OBJ_INDEX || a->kind == ST_OBJ_TRIGGER ||
+			    a->kind == ST_OBJ_RULE || a->kind == ST_OBJ_POLICY)
 				mark(c, "early", a->key);
 			continue;
 		}
@@ -629,7 +632,8 @@ static void closure(rctx *c)
 			const st_object *o = c->cur->objs[i];
 			if (o->kind != ST_OBJ_VIEW && o->kind != ST_OBJ_MATVIEW &&
 			    o->kind != ST_OBJ_TRIGGER && o->kind != ST_OBJ_FUNCTION &&
-			    o->kind != ST_OBJ_INDEX)
+			    o->kind != ST_OBJ_INDEX && o->kind != ST_OBJ_RULE &&
+			    o->kind != ST_OBJ_POLICY)
 				continue;
 			if (was(c, "early", o->key))
 				continue;
@@ -651,7 +655,8 @@ static void closure(rctx *c)
 static const st_object *kept_table(rctx *c, const st_object *a);
 
 /* Indexes and triggers of a table that is dropped go with it; so do the sequences it owns
- * and its partitions; and a sequence owned by a column that is dropped. */
+ * and its partitions; and a sequence owned by a column that is dropped.  (Not its rules and
+ * policies: they may stand on other tables, dropped before it.) */
 static int goes_with_table(rctx *c, const st_object *o)
 {
 	const st_object *t, *kept;
@@ -688,7 +693,8 @@ static void create(rctx *c, const st_object *o, int again)
 		[ST_OBJ_SEQUENCE] = "sequences",     [ST_OBJ_FUNCTION] = "functions",
 		[ST_OBJ_TABLE] = "tables",	     [ST_OBJ_VIEW] = "views",
 		[ST_OBJ_MATVIEW] = "materialized views", [ST_OBJ_INDEX] = "indexes",
-		[ST_OBJ_TRIGGER] = "triggers",
+		[ST_OBJ_TRIGGER] = "triggers",	     [ST_OBJ_RULE] = "rules",
+		[ST_OBJ_POLICY] = "policies",
 	};
 	size_t i;
 
@@ -1198,7 +1204,7 @@ static int waits(rctx *c, const st_object *o)
 	size_t i;
 
 	if (o->kind == ST_OBJ_VIEW || o->kind == ST_OBJ_MATVIEW || o->kind == ST_OBJ_INDEX ||
-	    o->kind == ST_OBJ_TRIGGER)
+	    o->kind == ST_OBJ_TRIGGER || o->kind == ST_OBJ_RULE || o->kind == ST_OBJ_POLICY)
 		return 1;
 	for (i = 0; i < o->n_deps; i++)
 		if (was(c, "deferred", o->deps[i]) || was(c, "replace", o->deps[i]) ||

@@ -334,6 +334,31 @@ ALTER TABLE tr_t DISABLE TRIGGER tr_t_n;
 EOF
 }
 
+c_rules_policies() { roundtrip rules_policies <<'EOF'
+CREATE TABLE doc (id int PRIMARY KEY, owner text, secret boolean DEFAULT false);
+CREATE TABLE doc_log (id int, at timestamptz DEFAULT now());
+ALTER TABLE doc ENABLE ROW LEVEL SECURITY;
+CREATE POLICY doc_owner ON doc USING (owner = current_user);
+CREATE POLICY doc_gone ON doc FOR DELETE USING (false);
+CREATE RULE doc_nodelete AS ON DELETE TO doc DO INSTEAD NOTHING;
+----
+CREATE TABLE doc (id int PRIMARY KEY, owner text, secret boolean DEFAULT false);
+CREATE TABLE doc_log (id int, at timestamptz DEFAULT now());
+ALTER TABLE doc ENABLE ROW LEVEL SECURITY;
+CREATE POLICY doc_owner ON doc AS RESTRICTIVE FOR SELECT TO postgres
+  USING (owner = current_user AND NOT secret);
+CREATE POLICY doc_insert ON doc FOR INSERT WITH CHECK (owner = current_user);
+CREATE RULE doc_nodelete AS ON DELETE TO doc DO INSTEAD NOTHING;
+CREATE RULE doc_log_insert AS ON INSERT TO doc DO ALSO INSERT INTO doc_log (id) VALUES (NEW.id);
+--! up: DROP POLICY doc_owner ON doc;
+--! up: CREATE POLICY doc_owner ON doc AS RESTRICTIVE FOR SELECT TO postgres USING (((owner = CURRENT_USER) AND (NOT secret)));
+--! up: CREATE POLICY doc_insert ON doc FOR INSERT WITH CHECK ((owner = CURRENT_USER));
+--! up: DROP POLICY doc_gone ON doc;
+--! up: CREATE RULE doc_log_insert AS
+--! no-up: DROP RULE doc_nodelete
+EOF
+}
+
 # ---- types, domains, sequences, schemas, extensions ---------------------------------------------
 
 c_enum_add() { roundtrip enum_add <<'EOF'
@@ -566,7 +591,8 @@ EOF
 
 cases c_table c_columns c_types c_nullability c_defaults c_collation c_generated c_identity \
   c_serial c_primary_key c_foreign_keys c_fk_cycle c_unique_check_exclude c_table_options \
-  c_partitions c_quoted c_indexes c_views c_view_on_column c_matviews c_triggers c_enum_add \
+  c_partitions c_quoted c_indexes c_views c_view_on_column c_matviews c_triggers \
+  c_rules_policies c_enum_add \
   c_enum_remove c_composite_range c_domains c_sequences c_schemas c_extensions c_functions \
   c_aggregates c_comments c_everything
 
