@@ -1685,41 +1685,79 @@ static int read_depend(ictx *c)
 	return rc;
 }
 
+/* The bare name of a table, view or function ("f" of "f(integer)"), for name_deps. */
+static size_t bare_len(const st_object *x)
+{
+	return x->kind == ST_OBJ_FUNCTION ? strcspn(x->name, "(") : strlen(x->name);
+}
+
+static int cmp_bare(const void *a, const void *b)
+{
+	const st_object *x = *(st_object *const *)a, *y = *(st_object *const *)b;
+	size_t nx = bare_len(x), ny = bare_len(y);
+	int r = strncmp(x->name, y->name, nx < ny ? nx : ny);
+
+	return r ? r : (nx > ny) - (nx < ny);
+}
+
 /* SQL functions' bodies are checked when they are made: they need the tables, views and
- * functions they name, which pg_depend does not record. */
+ * functions they name, which pg_depend does not record.  Found by name, in a sorted index. */
 static int name_deps(ictx *c)
 {
-	size_t i, j;
+	st_object **names = malloc((c->s->n + 1) * sizeof(st_object *));
+	size_t i, j, n = 0;
+	int rc = 0;
 
+	if (!names)
+		return oom(c);
 	for (i = 0; i < c->s->n; i++) {
+		st_object *x = c->s->objs[i];
+		if (x->kind == ST_OBJ_TABLE || x->kind == ST_OBJ_VIEW || x->kind == ST_OBJ_MATVIEW ||
+		    x->kind == ST_OBJ_FUNCTION)
+			names[n++] = x;
+	}
+	qsort(names, n, sizeof(*names), cmp_bare);
+	for (i = 0; i < c->s->n && !rc; i++) {
 		st_object *o = c->s->objs[i];
 		const char *body = o->table, *p, *end;
 		st_tok t;
 		if (o->kind != ST_OBJ_FUNCTION || !body)
 			continue;
-		o->table = NULL;
+		o->table = NULL; /* it held the body (read_functions) */
 		p = body;
 		end = body + strlen(body);
-		while ((t = st_sqltok_next(&p, end)).kind != ST_TOK_END) {
+		while (!rc && (t = st_sqltok_next(&p, end)).kind != ST_TOK_END) {
 			st_buf w = ST_BUF_INIT;
+			size_t lo = 0, hi = n;
 			if (t.kind != ST_TOK_WORD && t.kind != ST_TOK_QIDENT)
 				continue;
 			st_tok_ident(&w, &t);
 			if (t.kind == ST_TOK_WORD)
 				for (j = 0; j < w.len; j++)
 					w.data[j] = (char)tolower((unsigned char)w.data[j]);
-			for (j = 0; j < c->s->n && !st_buf_oom(&w); j++) {
-				st_object *x = c->s->objs[j];
-				size_t n = w.len;
-				if (x == o || (x->kind != ST_OBJ_TABLE && x->kind != ST_OBJ_VIEW &&
-					       x->kind != ST_OBJ_MATVIEW && x->kind != ST_OBJ_FUNCTION))
-					continue;
-				if (strncmp(x->name, st_buf_str(&w), n) != 0 ||
-				    !(x->name[n] == '\0' || (x->kind == ST_OBJ_FUNCTION && x->name[n] == '(')))
+			if (st_buf_oom(&w)) {
+				rc = oom(c);
+				break;
+			}
+			/* The first object of that bare name, then each of them. */
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2, len = bare_len(names[mid]);
+				int r = strncmp(names[mid]->name, st_buf_str(&w), len < w.len ? len : w.len);
+				if (!r)
+					r = (len > w.len) - (len < w.len);
+				if (r < 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			for (; lo < n && bare_len(names[lo]) == w.len &&
+			       strncmp(names[lo]->name, st_buf_str(&w), w.len) == 0; lo++) {
+				st_object *x = names[lo];
+				if (x == o)
 					continue;
 				if (st_object_add_dep(c->s, o, x->key)) {
-					st_buf_free(&w);
-					return oom(c);
+					rc = oom(c);
+					break;
 				}
 				/* Read with the tables it reads: made after them, not between. */
 				if (x->kind != ST_OBJ_FUNCTION)
@@ -1728,7 +1766,8 @@ static int name_deps(ictx *c)
 			st_buf_free(&w);
 		}
 	}
-	return 0;
+	free(names);
+	return rc;
 }
 
 /* ---- what is not compared ---------------------------------------------------------------------- */

@@ -87,6 +87,7 @@ typedef struct rctx {
 	st_strvec *warnings;
 	sset marks;      /* "what key": decisions and what was emitted */
 	st_buf group;    /* the title of the group being written */
+	const st_change **by_from, **by_to; /* the changes by key (change_of) */
 	st_buf ring[4];  /* quoted identifiers, for formatting statements */
 	int next;
 	int failed;      /* out of memory */
@@ -236,14 +237,51 @@ static void comment_column(rctx *c, const st_object *t, const char *col, const c
 	st_buf_free(&l);
 }
 
-static const st_change *change_of(rctx *c, const char *key, int side_from)
+static int cmp_from(const void *x, const void *y)
+{
+	const st_change *a = *(const st_change *const *)x, *b = *(const st_change *const *)y;
+
+	return strcmp(a->from ? a->from->key : "", b->from ? b->from->key : "");
+}
+
+static int cmp_to(const void *x, const void *y)
+{
+	const st_change *a = *(const st_change *const *)x, *b = *(const st_change *const *)y;
+
+	return strcmp(a->to ? a->to->key : "", b->to ? b->to->key : "");
+}
+
+/* The changes, indexed by their current and their desired object's key. */
+static int index_changes(rctx *c)
 {
 	size_t i;
 
-	for (i = 0; i < c->d->n; i++) {
-		const st_object *o = side_from ? c->d->v[i].from : c->d->v[i].to;
-		if (o && strcmp(o->key, key) == 0)
-			return &c->d->v[i];
+	c->by_from = malloc((c->d->n + 1) * sizeof(*c->by_from));
+	c->by_to = malloc((c->d->n + 1) * sizeof(*c->by_to));
+	if (!c->by_from || !c->by_to)
+		return -1;
+	for (i = 0; i < c->d->n; i++)
+		c->by_from[i] = c->by_to[i] = &c->d->v[i];
+	qsort(c->by_from, c->d->n, sizeof(*c->by_from), cmp_from);
+	qsort(c->by_to, c->d->n, sizeof(*c->by_to), cmp_to);
+	return 0;
+}
+
+static const st_change *change_of(rctx *c, const char *key, int side_from)
+{
+	const st_change **v = side_from ? c->by_from : c->by_to;
+	size_t lo = 0, hi = c->d->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const st_object *o = side_from ? v[mid]->from : v[mid]->to;
+		int r = strcmp(o ? o->key : "", key);
+		if (r == 0)
+			return v[mid];
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
 	return NULL;
 }
@@ -1438,6 +1476,10 @@ static int render(st_err *err, const st_diff *d, const st_schema *cur, const st_
 	c.warnings = warnings;
 	if ((rc = st_schema_sorted(err, cur, &cs, &ncs)) || (rc = st_schema_sorted(err, des, &ds, &nds)))
 		goto out;
+	if (index_changes(&c)) {
+		rc = st_err_oom(err);
+		goto out;
+	}
 
 	classify(&c);
 	closure(&c);
@@ -1554,6 +1596,8 @@ static int render(st_err *err, const st_diff *d, const st_schema *cur, const st_
 out:
 	free(cs);
 	free(ds);
+	free(c.by_from);
+	free(c.by_to);
 	sset_free(&c.marks);
 	st_buf_free(&c.group);
 	for (i = 0; i < 4; i++)
