@@ -966,6 +966,8 @@ out:
 	return rc;
 }
 
+static void pg_scratch_drop(st_conn *c, const char *name);
+
 /* A new database beside the live one (same encoding and locale), dropped by scratch_drop. */
 static int pg_scratch_open(st_err *err, st_conn *c, const st_url *url, const st_connect_opts *o,
 			   st_conn **out, char **name)
@@ -1029,8 +1031,13 @@ static int pg_scratch_open(st_err *err, st_conn *c, const st_url *url, const st_
 		goto out;
 	}
 	PQclear(r);
-	if ((rc = pg_connect_db(err, out, url, o, *name)))
+	if ((rc = pg_connect_db(err, out, url, o, *name))) {
+		/* The caller drops only what it was given: drop it here. */
 		st_err_prefix(err, "the scratch database: ");
+		pg_scratch_drop(c, *name);
+		free(*name);
+		*name = NULL;
+	}
 out:
 	st_buf_free(&sql);
 	st_buf_free(&db);
