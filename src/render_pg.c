@@ -600,6 +600,9 @@ static void classify(rctx *c)
 		const st_object *a = ch->from, *b = ch->to;
 		if (ch->kind == ST_CH_DROP) {
 			mark(c, "drop", a->key);
+			/* A partition goes before new ones that may take its range. */
+			if (a->kind == ST_OBJ_TABLE && is_partition(a))
+				mark(c, "early", a->key);
 			if (a->kind == ST_OBJ_VIEW || a->kind == ST_OBJ_MATVIEW ||
 			    a->kind == ST_OBJ_INDEX || a->kind == ST_OBJ_TRIGGER ||
 			    a->kind == ST_OBJ_RULE || a->kind == ST_OBJ_POLICY)
@@ -829,7 +832,7 @@ static void alter_options(rctx *c, const st_object *a, const st_object *b)
 		alter_table_stmt(c, b, "SET %s", clause(b->options, "UNLOGGED", &n) ? "UNLOGGED"
 										  : "LOGGED");
 	if (!same_clause(a->options, b->options, "PARTITION OF ")) {
-		if (partition_of(a->options, &pa, &ba))
+		if (partition_of(a->options, &pa, &ba) && !was(c, "detached", a->key))
 			stmtf(c, "ALTER TABLE %s DETACH PARTITION %s", st_buf_str(&pa), target(b));
 		if (partition_of(b->options, &pb, &bb))
 			stmtf(c, "ALTER TABLE %s ATTACH PARTITION %s %s", st_buf_str(&pb), target(b),
@@ -879,7 +882,8 @@ static void alter_column(rctx *c, const st_object *a, const st_object *b, const 
 {
 	const char *q = ident(c, nc->name);
 	st_buf qn = ST_BUF_INIT, sa = ST_BUF_INIT, sb = ST_BUF_INIT;
-	int part = is_partition(b) || inherited(nc), reset_default = 0;
+	int part = (is_partition(b) && !was(c, "detached", a->key)) || inherited(nc);
+	int reset_default = 0;
 
 	st_buf_puts(&qn, q);
 	q = st_buf_str(&qn);
@@ -951,7 +955,6 @@ static void alter_column(rctx *c, const st_object *a, const st_object *b, const 
 	if (!same(oc->comment, nc->comment))
 		comment_column(c, b, nc->name, nc->comment);
 out:
-	(void)a;
 	st_buf_free(&qn);
 	st_buf_free(&sa);
 	st_buf_free(&sb);
@@ -960,7 +963,8 @@ out:
 static void alter_table(rctx *c, const st_object *a, const st_object *b)
 {
 	size_t i, j;
-	int part = is_partition(b), pass;
+	/* A partition's columns are its table's, but while it is detached. */
+	int part = is_partition(b) && !was(c, "detached", a->key), pass;
 	st_buf l = ST_BUF_INIT;
 
 	group(c, "Alter table %s", b->name);
@@ -1427,8 +1431,9 @@ static void rename_warnings(rctx *c)
 			const st_change *cr = &c->d->v[j];
 			size_t shared = 0;
 			if (cr->kind != ST_CH_CREATE || cr->to->kind != ST_OBJ_TABLE ||
-			    !same(cr->to->schema, dr->from->schema))
-				continue;
+			    !same(cr->to->schema, dr->from->schema) ||
+			    (is_partition(cr->to) && is_partition(dr->from)))
+				continue; /* partitions share their columns: no hint there */
 			for (k = 0; k < cr->to->n_cols; k++)
 				shared += column(dr->from, cr->to->cols[k].name) != NULL;
 			if (shared && shared * 2 >= cr->to->n_cols)
@@ -1494,8 +1499,25 @@ static int render(st_err *err, const st_diff *d, const st_schema *cur, const st_
 		if (!was(&c, "early", o->key) || goes_with_table(&c, o))
 			continue;
 		group(&c, "Drop what changes, goes, or stands on what changes");
-		stmt(&c, o->drop_sql);
+		if (o->kind == ST_OBJ_TABLE)
+			drop_table(&c, cs, ncs, o);
+		else
+			stmt(&c, o->drop_sql);
 		mark(&c, "dropped", o->key);
+	}
+	/* Partitions whose bounds change leave their table before new partitions come. */
+	for (i = 0; i < ncs; i++) {
+		const st_object *o = cs[i], *b;
+		st_buf pa = ST_BUF_INIT, ba = ST_BUF_INIT;
+		if (o->kind == ST_OBJ_TABLE && (b = kept_table(&c, o)) &&
+		    !same_clause(o->options, b->options, "PARTITION OF ") &&
+		    partition_of(o->options, &pa, &ba)) {
+			group(&c, "Detach partitions whose bounds change");
+			stmtf(&c, "ALTER TABLE %s DETACH PARTITION %s", st_buf_str(&pa), target(o));
+			mark(&c, "detached", o->key);
+		}
+		st_buf_free(&pa);
+		st_buf_free(&ba);
 	}
 	for (i = 0; i < ncs; i++) {
 		const st_object *o = cs[i];

@@ -214,7 +214,7 @@ CREATE INDEX events_at_idx ON events (at);
 ----
 CREATE TABLE events (id bigint NOT NULL, at date NOT NULL, body text, kind text DEFAULT 'x',
   PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
-CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2024-12-01') TO ('2026-01-01');
 CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
 CREATE TABLE events_rest PARTITION OF events DEFAULT;
 CREATE INDEX events_at_idx ON events (at);
@@ -223,7 +223,9 @@ CREATE INDEX events_kind_idx ON events (kind);
 --! up: CREATE TABLE events_rest PARTITION OF events DEFAULT;
 --! up: ALTER TABLE events ADD COLUMN kind text DEFAULT 'x'::text;
 --! up: DROP TABLE events_2024;
---! no-up: ALTER TABLE events_2025
+--! up: ALTER TABLE events DETACH PARTITION events_2025;
+--! up: ALTER TABLE events ATTACH PARTITION events_2025 FOR VALUES FROM ('2024-12-01') TO ('2026-01-01');
+--! up: ALTER TABLE events_2025 ADD COLUMN kind text DEFAULT
 EOF
 }
 
