@@ -146,13 +146,18 @@ static int parse_renames(strata *s, const char *const *specs, size_t n, st_renam
 	return 0;
 }
 
+/* Append from's lines to to's, but those it has already (both sides report what they cannot
+ * compare). */
 static int copy_lines(st_strvec *to, const st_strvec *from)
 {
-	size_t i;
+	size_t i, j;
 
-	for (i = 0; i < from->n; i++)
-		if (st_strvec_push(to, from->v[i]))
+	for (i = 0; i < from->n; i++) {
+		for (j = 0; j < to->n && strcmp(to->v[j], from->v[i]) != 0; j++)
+			;
+		if (j == to->n && st_strvec_push(to, from->v[i]))
 			return STRATA_ENOMEM;
+	}
 	return 0;
 }
 
