@@ -152,9 +152,9 @@ static int handler(void *user, const char *section, const char *name, const char
 	}
 	st_err_set(lc->err, STRATA_ECONFIG, "unknown key '%s' in section [strata]", name);
 	st_err_at(lc->err, cfg->path, lc->rs.line, 0);
-	st_err_hint(lc->err, "known keys: script_location, url, version_table, version_table_schema, "
-			     "schema_file, shadow_url, file_template, lock_timeout, "
-			     "statement_timeout, pg_lock_timeout, single_transaction");
+	st_err_hint(lc->err, "known keys: script_location, url, version_table, "
+			     "version_table_schema, schema_file, shadow_url, file_template, "
+			     "lock_timeout, statement_timeout, pg_lock_timeout, single_transaction");
 	return 0;
 }
 

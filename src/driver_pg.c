@@ -920,8 +920,8 @@ static int shadow_open(st_err *err, const st_connect_opts *o, st_conn **out)
 		goto out;
 	}
 	if (u.kind != ST_URL_POSTGRES) {
-		rc = st_err_set(err, STRATA_ECONFIG, "shadow_url in strata.ini must name a PostgreSQL "
-						     "database, not %s",
+		rc = st_err_set(err, STRATA_ECONFIG,
+				"shadow_url in strata.ini must name a PostgreSQL database, not %s",
 				u.redacted);
 		goto out;
 	}
@@ -938,20 +938,23 @@ static int shadow_open(st_err *err, const st_connect_opts *o, st_conn **out)
 		    (x->kind == ST_OBJ_SCHEMA && strcmp(x->name, "public") == 0))
 			continue;
 		if (n++ < 3)
-			st_buf_printf(&what, "%s%s %s%s%s", n > 1 ? ", " : "", st_obj_kind_name(x->kind),
-				      x->schema ? x->schema : "", x->schema ? "." : "", x->name);
+			st_buf_printf(&what, "%s%s %s%s%s", n > 1 ? ", " : "",
+				      st_obj_kind_name(x->kind), x->schema ? x->schema : "",
+				      x->schema ? "." : "", x->name);
 	}
 	if (n) {
-		rc = st_err_set(err, STRATA_ECONFIG, "the shadow database %s is not empty: it has %s%s",
-				u.redacted, st_buf_str(&what), n > 3 ? ", ..." : "");
-		st_err_hint(err, "shadow_url names a database strata reads the schema file into (in a "
-				 "transaction it rolls back): give it an empty one");
+		rc = st_err_set(err, STRATA_ECONFIG,
+				"the shadow database %s is not empty: it has %s%s", u.redacted,
+				st_buf_str(&what), n > 3 ? ", ..." : "");
+		st_err_hint(err, "shadow_url names a database strata reads the schema file into "
+				 "(in a transaction it rolls back): give it an empty one");
 		goto out;
 	}
 	{
 		PGresult *r = PQexec((*out)->pg, "BEGIN");
 		if (PQresultStatus(r) != PGRES_COMMAND_OK)
-			rc = result_error(err, *out, r, 0, "shadow_url: cannot begin a transaction");
+			rc = result_error(err, *out, r, 0,
+					  "shadow_url: cannot begin a transaction");
 		PQclear(r);
 	}
 out:
@@ -982,19 +985,22 @@ static int pg_scratch_open(st_err *err, st_conn *c, const st_url *url, const st_
 	if (o->shadow_url && *o->shadow_url)
 		return shadow_open(err, o, out);
 	if (PQtransactionStatus(c->pg) != PQTRANS_IDLE)
-		return st_err_set(err, STRATA_ERROR, "CREATE DATABASE cannot run inside a transaction");
+		return st_err_set(err, STRATA_ERROR,
+				  "CREATE DATABASE cannot run inside a transaction");
 	if ((rc = st_random_rev_id(err, id)))
 		return rc;
 	st_buf_printf(&db, "strata_shadow_%s", id);
 	st_buf_puts(&sql, "CREATE DATABASE ");
 	st_buf_put_ident(&sql, st_buf_str(&db));
 	st_buf_puts(&sql, " TEMPLATE template0");
-	r = PQexec(c->pg, PQserverVersion(c->pg) >= 150000
-				  ? "SELECT pg_encoding_to_char(encoding), datcollate, datctype, "
-				    "datlocprovider, daticulocale FROM pg_catalog.pg_database WHERE "
-				    "datname = current_database()"
-				  : "SELECT pg_encoding_to_char(encoding), datcollate, datctype, 'c', "
-				    "NULL FROM pg_catalog.pg_database WHERE datname = current_database()");
+	/* The live database's encoding and locale (and ICU locale from PostgreSQL 15 on). */
+	r = PQexec(c->pg,
+		   PQserverVersion(c->pg) >= 150000
+			   ? "SELECT pg_encoding_to_char(encoding), datcollate, datctype, "
+			     "datlocprovider, daticulocale FROM pg_catalog.pg_database WHERE "
+			     "datname = current_database()"
+			   : "SELECT pg_encoding_to_char(encoding), datcollate, datctype, 'c', "
+			     "NULL FROM pg_catalog.pg_database WHERE datname = current_database()");
 	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
 		st_buf_puts(&sql, " ENCODING ");
 		st_buf_put_literal(&sql, PQgetvalue(r, 0, 0));
@@ -1018,10 +1024,11 @@ static int pg_scratch_open(st_err *err, st_conn *c, const st_url *url, const st_
 		if (state && strcmp(state, "42501") == 0) {
 			rc = st_err_set(err, STRATA_EDB, "%s",
 					PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY));
-			st_err_hint(err, "strata reads schema_file into a new database it drops after: "
-					 "give the role CREATEDB (ALTER ROLE name CREATEDB), or set "
-					 "shadow_url in strata.ini to an empty database it may use (the "
-					 "schema file then runs there in a transaction rolled back)");
+			st_err_hint(err, "strata reads schema_file into a new database it "
+					 "drops after: give the role CREATEDB (ALTER ROLE name "
+					 "CREATEDB), or set shadow_url in strata.ini to an empty "
+					 "database it may use (the schema file then runs there in "
+					 "a transaction rolled back)");
 		} else {
 			rc = result_error(err, c, r, 0, "CREATE DATABASE");
 		}

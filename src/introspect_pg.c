@@ -1,8 +1,7 @@
-/* introspect_pg.c - reading a PostgreSQL database into the schema model from its catalogs: the
- * objects of every user schema (those of an extension are represented by its CREATE EXTENSION),
- * each described by the server's own normalised text (format_type, pg_get_expr,
- * pg_get_constraintdef, pg_get_indexdef, pg_get_viewdef, pg_get_triggerdef, pg_get_functiondef)
- * and ordered by pg_depend.  Both sides read with the same session settings, so they print alike. */
+/* introspect_pg.c - a PostgreSQL database read into the schema model from its catalogs: every
+ * user schema's objects (an extension's are represented by its CREATE EXTENSION), described by
+ * the server's own normalised text (format_type, pg_get_expr, pg_get_constraintdef, the other
+ * pg_get_*def) and ordered by pg_depend.  Both sides are read with the same session settings. */
 #include "introspect.h"
 #include "sqltok.h"
 
@@ -12,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- names ------------------------------------------------------------------------------------ */
+/* ---- names ----------------------------------------------------------------------------------- */
 
 /* PostgreSQL 15's keywords that quote_ident quotes (every category but unreserved). */
 static const char *const pg_keywords[] = {
@@ -68,7 +67,7 @@ void st_pg_put_qname(st_buf *b, const char *schema, const char *name)
 	st_pg_put_ident(b, name);
 }
 
-/* ---- the context and a map from catalog rows to objects --------------------------------------- */
+/* ---- the context and a map from catalog rows to objects -------------------------------------- */
 
 /* A catalog row (class, oid, column) stands for an object (and maybe one of its columns), or
  * for another row: a column default for its table, a view's rule for its view, an array type
@@ -104,10 +103,12 @@ static int oom(ictx *c)
 
 static size_t map_slot(const ictx *c, char cls, unsigned oid, int sub)
 {
-	size_t h = ((size_t)oid * 2654435761u) ^ ((size_t)(unsigned char)cls << 24) ^ (size_t)sub * 40503u;
+	size_t h = ((size_t)oid * 2654435761u) ^ ((size_t)(unsigned char)cls << 24) ^
+		   (size_t)sub * 40503u;
 	size_t mask = c->map_cap - 1, i = h & mask;
 
-	while (c->map[i].used && !(c->map[i].cls == cls && c->map[i].oid == oid && c->map[i].sub == sub))
+	while (c->map[i].used &&
+	       !(c->map[i].cls == cls && c->map[i].oid == oid && c->map[i].sub == sub))
 		i = (i + 1) & mask;
 	return i;
 }
@@ -220,7 +221,7 @@ static char class_code(const char *regclass)
 	return '?';
 }
 
-/* ---- queries ---------------------------------------------------------------------------------- */
+/* ---- queries --------------------------------------------------------------------------------- */
 
 static PGresult *query(ictx *c, const char *what, const char *sql)
 {
@@ -344,18 +345,19 @@ static int is_skipped(ictx *c, const char *name)
 	"'::regclass AND ed.objid = " oid " AND ed.deptype = 'e')"
 /* A collation's name as SQL, qualified unless it is in pg_catalog. */
 #define COLLNAME(oid)                                                                              \
-	"(SELECT CASE WHEN cn.nspname = 'pg_catalog' THEN '' ELSE quote_ident(cn.nspname) || '.' "  \
+	"(SELECT CASE WHEN cn.nspname = 'pg_catalog' THEN '' ELSE quote_ident(cn.nspname) || '.' " \
 	"END || quote_ident(co.collname) FROM pg_catalog.pg_collation co JOIN "                    \
 	"pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = " oid ")"
 
-/* ---- schemas and extensions -------------------------------------------------------------------- */
+/* ---- schemas and extensions ------------------------------------------------------------------ */
 
 static int read_extensions(ictx *c)
 {
-	PGresult *r = query(c, "extensions",
-			    "SELECT e.oid, e.extname, n.nspname, obj_description(e.oid, 'pg_extension') "
-			    "FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON "
-			    "n.oid = e.extnamespace ORDER BY e.oid");
+	PGresult *r =
+		query(c, "extensions",
+		      "SELECT e.oid, e.extname, n.nspname, obj_description(e.oid, 'pg_extension') "
+		      "FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON "
+		      "n.oid = e.extnamespace ORDER BY e.oid");
 	int i, rc = 0;
 
 	if (!r)
@@ -384,13 +386,15 @@ static int read_extensions(ictx *c)
 	if (rc)
 		return rc;
 	/* Their members stand for them. */
-	r = query(c, "extension members",
-		  "SELECT d.classid::regclass::text, d.objid, d.refobjid FROM pg_catalog.pg_depend d "
-		  "WHERE d.deptype = 'e' AND d.refclassid = 'pg_catalog.pg_extension'::regclass");
+	r = query(
+		c, "extension members",
+		"SELECT d.classid::regclass::text, d.objid, d.refobjid FROM pg_catalog.pg_depend d "
+		"WHERE d.deptype = 'e' AND d.refclassid = 'pg_catalog.pg_extension'::regclass");
 	if (!r)
 		return c->err->code;
 	for (i = 0; i < PQntuples(r) && !rc; i++)
-		rc = map_alias(c, class_code(val(r, i, 0)), oidval(r, i, 1), 'e', oidval(r, i, 2), 0);
+		rc = map_alias(c, class_code(val(r, i, 0)), oidval(r, i, 1), 'e', oidval(r, i, 2),
+			       0);
 	PQclear(r);
 	return rc;
 }
@@ -401,8 +405,8 @@ static int read_schemas(ictx *c)
 	PGresult *r = query(c, "schemas",
 			    "SELECT n.oid, n.nspname, obj_description(n.oid, 'pg_namespace'), "
 			    "n.nspacl IS NOT NULL AND n.nspname <> 'public' "
-			    "FROM pg_catalog.pg_namespace n WHERE " USER_NS("n") " AND " NOT_EXT(
-				    "pg_catalog.pg_namespace", "n.oid") " ORDER BY n.oid");
+			    "FROM pg_catalog.pg_namespace n WHERE " USER_NS("n") " AND "
+			    NOT_EXT("pg_catalog.pg_namespace", "n.oid") " ORDER BY n.oid");
 	int i, rc = 0;
 
 	if (!r)
@@ -439,7 +443,7 @@ static int read_schemas(ictx *c)
 	return rc;
 }
 
-/* ---- types and domains ------------------------------------------------------------------------- */
+/* ---- types and domains ----------------------------------------------------------------------- */
 
 static int add_col_of(ictx *c, st_object *o, const char *name, const char *type,
 		      const char *collation)
@@ -463,11 +467,13 @@ static int read_types(ictx *c)
 		"t.typnotnull, pg_get_expr(t.typdefaultbin, 0), "
 		"CASE WHEN t.typcollation <> 0 AND t.typcollation IS DISTINCT FROM bt.typcollation "
 		"THEN " COLLNAME("t.typcollation") " END, t.typacl IS NOT NULL "
-		"FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+		"FROM pg_catalog.pg_type t "
+		"JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
 		"LEFT JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype "
 		"LEFT JOIN pg_catalog.pg_class r ON r.oid = t.typrelid "
 		"WHERE " USER_NS("n") " AND " NOT_EXT("pg_catalog.pg_type", "t.oid") " AND "
-		"t.typtype IN ('b', 'c', 'd', 'e', 'r', 'p') AND (t.typtype <> 'c' OR r.relkind = 'c') "
+		"t.typtype IN ('b', 'c', 'd', 'e', 'r', 'p') AND "
+		"(t.typtype <> 'c' OR r.relkind = 'c') "
 		"AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type el WHERE el.typarray = t.oid) "
 		"ORDER BY t.oid");
 	int i, rc = 0;
@@ -524,8 +530,9 @@ static int read_types(ictx *c)
 	/* Composite types' attributes. */
 	if (!(r = query(c, "composite types",
 			"SELECT t.oid, a.attname, format_type(a.atttypid, a.atttypmod), "
-			"CASE WHEN a.attcollation <> at.typcollation THEN " COLLNAME("a.attcollation")
-			" END FROM pg_catalog.pg_type t JOIN pg_catalog.pg_attribute a ON "
+			"CASE WHEN a.attcollation <> at.typcollation THEN "
+			COLLNAME("a.attcollation") " END "
+			"FROM pg_catalog.pg_type t JOIN pg_catalog.pg_attribute a ON "
 			"a.attrelid = t.typrelid JOIN pg_catalog.pg_type at ON at.oid = a.atttypid "
 			"WHERE t.typtype = 'c' AND t.oid >= 16384 AND a.attnum > 0 AND NOT "
 			"a.attisdropped ORDER BY t.oid, a.attnum")))
@@ -656,11 +663,13 @@ static int finish_types(ictx *c)
 	return 0;
 }
 
-/* ---- functions, procedures and aggregates ------------------------------------------------------ */
+/* ---- functions, procedures and aggregates ---------------------------------------------------- */
 
 static int read_aggregate(ictx *c, st_object *o, PGresult *r, int i, const char *target)
 {
-	static const char *const modify[] = { "r", "READ_ONLY", "s", "SHAREABLE", "w", "READ_WRITE" };
+	static const char *const modify[] = {
+		"r", "READ_ONLY", "s", "SHAREABLE", "w", "READ_WRITE"
+	};
 	st_buf b = ST_BUF_INIT;
 	const char *args = val(r, i, 14), *v;
 	size_t k;
@@ -733,7 +742,8 @@ static int read_functions(ictx *c)
 		/* 14: aggregates */
 		"pg_get_function_arguments(p.oid), a.aggkind, a.aggtransfn::regproc::text, "
 		"format_type(a.aggtranstype, NULL), a.aggtransspace, "
-		"CASE WHEN a.aggfinalfn <> 0 THEN a.aggfinalfn::regproc::text END, a.aggfinalextra, "
+		"CASE WHEN a.aggfinalfn <> 0 THEN a.aggfinalfn::regproc::text END, "
+		"a.aggfinalextra, "
 		"a.aggfinalmodify, "
 		"CASE WHEN a.aggcombinefn <> 0 THEN a.aggcombinefn::regproc::text END, "
 		"CASE WHEN a.aggserialfn <> 0 THEN a.aggserialfn::regproc::text END, "
@@ -745,12 +755,14 @@ static int read_functions(ictx *c)
 		"CASE WHEN a.aggmtranstype <> 0 THEN format_type(a.aggmtranstype, NULL) END, "
 		"a.aggmtransspace, a.agginitval, a.aggminitval, "
 		"CASE WHEN a.aggsortop <> 0 THEN a.aggsortop::regoper::text END, p.proparallel "
-		"FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
+		"FROM pg_catalog.pg_proc p "
+		"JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
 		"JOIN pg_catalog.pg_language l ON l.oid = p.prolang "
 		"LEFT JOIN pg_catalog.pg_aggregate a ON a.aggfnoid = p.oid "
-		"WHERE " USER_NS("n") " AND " NOT_EXT("pg_catalog.pg_proc", "p.oid") " AND NOT EXISTS "
-		"(SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_proc'::regclass "
-		"AND d.objid = p.oid AND d.deptype = 'i') ORDER BY p.oid");
+		"WHERE " USER_NS("n") " AND " NOT_EXT("pg_catalog.pg_proc", "p.oid") " AND "
+		"NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = "
+		"'pg_catalog.pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'i') "
+		"ORDER BY p.oid");
 	int i, rc = 0;
 
 	if (!r)
@@ -761,8 +773,10 @@ static int read_functions(ictx *c)
 		st_object *o;
 		st_buf_printf(&name, "%s(%s)", val(r, i, 2), val(r, i, 4));
 		st_pg_put_qname(&target, schema, val(r, i, 2));
-		st_buf_printf(&target, "(%s)", kind[0] == 'a' && !*val(r, i, 4) ? "*" : val(r, i, 4));
-		if (st_buf_oom(&name) || !(o = add(c, ST_OBJ_FUNCTION, schema, st_buf_str(&name)))) {
+		st_buf_printf(&target, "(%s)",
+			      kind[0] == 'a' && !*val(r, i, 4) ? "*" : val(r, i, 4));
+		if (st_buf_oom(&name) ||
+		    !(o = add(c, ST_OBJ_FUNCTION, schema, st_buf_str(&name)))) {
 			st_buf_free(&name);
 			st_buf_free(&target);
 			return oom(c);
@@ -770,7 +784,8 @@ static int read_functions(ictx *c)
 		st_buf_free(&name);
 		/* What CREATE OR REPLACE cannot change: the kind, arguments (names, defaults) and
 		 * result. */
-		st_buf_printf(&sig, "%s|%s|%s", kind, val(r, i, 5), val(r, i, 6) ? val(r, i, 6) : "");
+		st_buf_printf(&sig, "%s|%s|%s", kind, val(r, i, 5),
+			      val(r, i, 6) ? val(r, i, 6) : "");
 		o->options = take(c, &sig);
 		o->comment = str(c, val(r, i, 11));
 		c->n_acl += boolval(r, i, 12);
@@ -794,7 +809,7 @@ static int read_functions(ictx *c)
 	return rc;
 }
 
-/* ---- tables, views, sequences ------------------------------------------------------------------ */
+/* ---- tables, views, sequences ---------------------------------------------------------------- */
 
 typedef struct relinfo {
 	unsigned oid;
@@ -826,7 +841,8 @@ static int read_relations(ictx *c, relinfo **out, size_t *n_out)
 		"h.inhrelid = c.oid), "
 		"(SELECT h.inhparent FROM pg_catalog.pg_inherits h WHERE h.inhrelid = c.oid AND "
 		"c.relispartition) "
-		"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+		"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
+		"c.relnamespace "
 		"WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND " USER_NS("n") " AND " NOT_EXT(
 			"pg_catalog.pg_class", "c.oid") " ORDER BY c.oid");
 	relinfo *v = NULL;
@@ -885,9 +901,10 @@ static int read_relations(ictx *c, relinfo **out, size_t *n_out)
 		return rc;
 	}
 	/* Array types of tables' row types stand for the table too. */
-	if (!(r = query(c, "row types",
-			"SELECT t.typarray, t.typrelid FROM pg_catalog.pg_type t WHERE t.typrelid >= "
-			"16384 AND t.typarray <> 0")))
+	if (!(r = query(
+		      c, "row types",
+		      "SELECT t.typarray, t.typrelid FROM pg_catalog.pg_type t WHERE t.typrelid >= "
+		      "16384 AND t.typarray <> 0")))
 		rc = c->err->code;
 	for (i = 0; r && i < PQntuples(r) && !rc; i++)
 		if (map_get(c, 'c', oidval(r, i, 1), 0))
@@ -904,14 +921,16 @@ static int read_columns(ictx *c)
 		c, "columns",
 		"SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), "
 		"a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attgenerated, a.attidentity, "
-		"CASE WHEN a.attcollation <> t.typcollation THEN " COLLNAME("a.attcollation") " END, "
+		"CASE WHEN a.attcollation <> t.typcollation THEN "
+		COLLNAME("a.attcollation") " END, "
 		"col_description(a.attrelid, a.attnum), a.attislocal "
 		"FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
 		"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 		"JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
-		"LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
-		"WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm') AND " USER_NS(
-			"n") " ORDER BY a.attrelid, a.attnum");
+		"LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND "
+		"d.adnum = a.attnum "
+		"WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm') "
+		"AND " USER_NS("n") " ORDER BY a.attrelid, a.attnum");
 	int i, rc = 0;
 
 	if (!r)
@@ -1010,20 +1029,24 @@ static int read_sequences(ictx *c)
 	PGresult *r = query(
 		c, "sequences",
 		"SELECT c.oid, n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart, "
-		"s.seqincrement, s.seqmax, s.seqmin, s.seqcache, s.seqcycle, d.deptype, d.refobjid, "
+		"s.seqincrement, s.seqmax, s.seqmin, s.seqcache, s.seqcycle, d.deptype, "
+		"d.refobjid, "
 		"a.attname, obj_description(c.oid, 'pg_class'), c.relacl IS NOT NULL, "
 		"t.relname, tn.nspname "
-		"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+		"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
+		"c.relnamespace "
 		"JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid "
-		"LEFT JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_class'::regclass AND "
-		"d.objid = c.oid AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype IN "
+		"LEFT JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_class'::regclass "
+		"AND "
+		"d.objid = c.oid AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype "
+		"IN "
 		"('a', 'i') AND d.refobjsubid > 0 "
 		"LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = "
 		"d.refobjsubid "
 		"LEFT JOIN pg_catalog.pg_class t ON t.oid = d.refobjid "
 		"LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace "
-		"WHERE c.relkind = 'S' AND " USER_NS("n") " AND " NOT_EXT("pg_catalog.pg_class",
-									 "c.oid") " ORDER BY c.oid");
+		"WHERE c.relkind = 'S' AND " USER_NS("n") " AND " NOT_EXT(
+			"pg_catalog.pg_class", "c.oid") " ORDER BY c.oid");
 	int i, rc = 0;
 
 	if (!r)
@@ -1075,10 +1098,11 @@ static int read_sequences(ictx *c)
 			fold = serial && strcmp(col->type, type) == 0 &&
 			       strcmp(col->default_expr, st_buf_str(&want)) == 0 &&
 			       strcmp(name, st_buf_str(&seqname)) == 0 && seqname.len < 64 &&
-			       strcmp(schema, val(r, i, 16)) == 0 && strcmp(val(r, i, 4), "1") == 0 &&
-			       strcmp(val(r, i, 5), "1") == 0 && strcmp(val(r, i, 7), "1") == 0 &&
-			       strcmp(val(r, i, 6), max) == 0 && strcmp(val(r, i, 8), "1") == 0 &&
-			       !boolval(r, i, 9) && !val(r, i, 13);
+			       strcmp(schema, val(r, i, 16)) == 0 &&
+			       strcmp(val(r, i, 4), "1") == 0 && strcmp(val(r, i, 5), "1") == 0 &&
+			       strcmp(val(r, i, 7), "1") == 0 && strcmp(val(r, i, 6), max) == 0 &&
+			       strcmp(val(r, i, 8), "1") == 0 && !boolval(r, i, 9) &&
+			       !val(r, i, 13);
 			st_buf_free(&want);
 			st_buf_free(&seqname);
 			if (fold) {
@@ -1248,8 +1272,9 @@ static int finish_relations(ictx *c, relinfo *v, size_t n)
 					return oom(c);
 				for (j = 0; j < parts.n; j++) {
 					if (strncmp(parts.v[j], "check_option=", 13) == 0)
-						check = strcmp(parts.v[j] + 13, "local") == 0 ? "LOCAL"
-											      : "CASCADED";
+						check = strcmp(parts.v[j] + 13, "local") == 0
+								? "LOCAL"
+								: "CASCADED";
 					else
 						st_buf_printf(&rel, "%s%s", rel.len ? ", " : "",
 							      parts.v[j]);
@@ -1289,7 +1314,8 @@ static int finish_relations(ictx *c, relinfo *v, size_t n)
 		if (ri->unlogged)
 			st_buf_puts(&opt, "UNLOGGED");
 		if (ri->bound && pq)
-			st_buf_printf(&opt, "%sPARTITION OF %s %s", opt.len ? "; " : "", pq, ri->bound);
+			st_buf_printf(&opt, "%sPARTITION OF %s %s", opt.len ? "; " : "", pq,
+				      ri->bound);
 		if (ri->inherits)
 			st_buf_printf(&opt, "%sINHERITS (%s)", opt.len ? "; " : "", ri->inherits);
 		if (ri->partkey)
@@ -1307,7 +1333,8 @@ static int finish_relations(ictx *c, relinfo *v, size_t n)
 
 		/* CREATE TABLE: columns and constraints but foreign keys (added once every table
 		 * exists).  A partition's columns come from its parent. */
-		st_buf_printf(&b, "CREATE %sTABLE %s", ri->unlogged ? "UNLOGGED " : "", st_buf_str(&q));
+		st_buf_printf(&b, "CREATE %sTABLE %s", ri->unlogged ? "UNLOGGED " : "",
+			      st_buf_str(&q));
 		if (ri->bound && pq)
 			st_buf_printf(&b, " PARTITION OF %s", pq);
 		st_buf_puts(&b, " (");
@@ -1319,7 +1346,8 @@ static int finish_relations(ictx *c, relinfo *v, size_t n)
 				continue;
 			for (k = 0; k < o->n_cons; k++)
 				if (inline_constraint(o, &o->cons[k], o->cols[j].name))
-					inl = o->cons[k].kind == ST_CON_PRIMARY ? " PRIMARY KEY" : " UNIQUE";
+					inl = o->cons[k].kind == ST_CON_PRIMARY ? " PRIMARY KEY"
+										: " UNIQUE";
 			if (inl[0] && inl[1] == 'P' && len > 9 &&
 			    strcmp(def + len - 9, " NOT NULL") == 0)
 				len -= 9; /* said by PRIMARY KEY */
@@ -1348,7 +1376,8 @@ static int finish_relations(ictx *c, relinfo *v, size_t n)
 		if (ri->reloptions)
 			st_buf_printf(&b, " WITH (%s)", ri->reloptions);
 		if (ri->rls) {
-			st_buf_printf(&b, ";\nALTER TABLE %s ENABLE ROW LEVEL SECURITY", st_buf_str(&q));
+			st_buf_printf(&b, ";\nALTER TABLE %s ENABLE ROW LEVEL SECURITY",
+				      st_buf_str(&q));
 			if (ri->force_rls)
 				st_buf_printf(&b, ";\nALTER TABLE %s FORCE ROW LEVEL SECURITY",
 					      st_buf_str(&q));
@@ -1370,7 +1399,7 @@ static int finish_relations(ictx *c, relinfo *v, size_t n)
 	return 0;
 }
 
-/* ---- indexes and triggers ---------------------------------------------------------------------- */
+/* ---- indexes and triggers -------------------------------------------------------------------- */
 
 static int read_indexes(ictx *c)
 {
@@ -1378,8 +1407,10 @@ static int read_indexes(ictx *c)
 		c, "indexes",
 		"SELECT i.indexrelid, i.indrelid, n.nspname, ic.relname, "
 		"pg_get_indexdef(i.indexrelid), obj_description(i.indexrelid, 'pg_class'), "
-		"EXISTS (SELECT 1 FROM pg_catalog.pg_constraint co WHERE co.conindid = i.indexrelid "
-		"AND co.contype IN ('p', 'u', 'x') AND co.conrelid = i.indrelid) OR EXISTS (SELECT 1 "
+		"EXISTS (SELECT 1 FROM pg_catalog.pg_constraint co WHERE co.conindid = "
+		"i.indexrelid "
+		"AND co.contype IN ('p', 'u', 'x') AND co.conrelid = i.indrelid) OR EXISTS (SELECT "
+		"1 "
 		"FROM pg_catalog.pg_inherits h WHERE h.inhrelid = i.indexrelid) "
 		"FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
 		"JOIN pg_catalog.pg_namespace n ON n.oid = ic.relnamespace "
@@ -1393,7 +1424,8 @@ static int read_indexes(ictx *c)
 		const char *def = val(r, i, 4), *only;
 		st_object *o;
 		st_buf b = ST_BUF_INIT;
-		if (!t || !t->obj || (t->obj->kind != ST_OBJ_TABLE && t->obj->kind != ST_OBJ_MATVIEW))
+		if (!t || !t->obj ||
+		    (t->obj->kind != ST_OBJ_TABLE && t->obj->kind != ST_OBJ_MATVIEW))
 			continue;
 		if (boolval(r, i, 6)) {
 			/* A constraint's index, or a partition's part of its parent's index: it
@@ -1439,11 +1471,12 @@ static int read_indexes(ictx *c)
 
 static int read_triggers(ictx *c)
 {
-	PGresult *r = query(c, "triggers",
-			    "SELECT t.oid, t.tgrelid, t.tgname, pg_get_triggerdef(t.oid), t.tgenabled, "
-			    "obj_description(t.oid, 'pg_trigger') FROM pg_catalog.pg_trigger t "
-			    "WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND t.tgrelid >= 16384 "
-			    "ORDER BY t.oid");
+	PGresult *r =
+		query(c, "triggers",
+		      "SELECT t.oid, t.tgrelid, t.tgname, pg_get_triggerdef(t.oid), t.tgenabled, "
+		      "obj_description(t.oid, 'pg_trigger') FROM pg_catalog.pg_trigger t "
+		      "WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND t.tgrelid >= 16384 "
+		      "ORDER BY t.oid");
 	int i, rc = 0;
 
 	if (!r)
@@ -1456,7 +1489,8 @@ static int read_triggers(ictx *c)
 		if (!t || !t->obj)
 			continue;
 		st_buf_printf(&name, "%s ON %s", val(r, i, 2), t->obj->name);
-		if (st_buf_oom(&name) || !(o = add(c, ST_OBJ_TRIGGER, t->obj->schema, st_buf_str(&name)))) {
+		if (st_buf_oom(&name) ||
+		    !(o = add(c, ST_OBJ_TRIGGER, t->obj->schema, st_buf_str(&name)))) {
 			st_buf_free(&name);
 			return oom(c);
 		}
@@ -1533,10 +1567,11 @@ static int table_object(ictx *c, st_obj_kind kind, const st_object *t, const cha
 
 static int read_rules(ictx *c)
 {
-	PGresult *r = query(c, "rules",
-			    "SELECT r.oid, r.ev_class, r.rulename, pg_get_ruledef(r.oid), r.ev_enabled, "
-			    "obj_description(r.oid, 'pg_rewrite') FROM pg_catalog.pg_rewrite r "
-			    "WHERE r.rulename <> '_RETURN' AND r.ev_class >= 16384 ORDER BY r.oid");
+	PGresult *r =
+		query(c, "rules",
+		      "SELECT r.oid, r.ev_class, r.rulename, pg_get_ruledef(r.oid), r.ev_enabled, "
+		      "obj_description(r.oid, 'pg_rewrite') FROM pg_catalog.pg_rewrite r "
+		      "WHERE r.rulename <> '_RETURN' AND r.ev_class >= 16384 ORDER BY r.oid");
 	int i, rc = 0;
 
 	if (!r)
@@ -1552,9 +1587,11 @@ static int read_rules(ictx *c)
 			break;
 		st_buf_puts(&b, trimmed(c, val(r, i, 3)));
 		if (en[0] != 'O') {
-			st_buf_printf(&b, ";\nALTER TABLE %s %s RULE ", qname(c, t->obj->schema, t->obj->name),
-				      en[0] == 'D' ? "DISABLE" : en[0] == 'R' ? "ENABLE REPLICA"
-									      : "ENABLE ALWAYS");
+			st_buf_printf(&b, ";\nALTER TABLE %s %s RULE ",
+				      qname(c, t->obj->schema, t->obj->name),
+				      en[0] == 'D'   ? "DISABLE"
+				      : en[0] == 'R' ? "ENABLE REPLICA"
+						     : "ENABLE ALWAYS");
 			st_pg_put_ident(&b, val(r, i, 2));
 		}
 		o->create_sql = o->definition = take(c, &b);
@@ -1595,8 +1632,11 @@ static int read_policies(ictx *c)
 		if (!boolval(r, i, 4))
 			st_buf_puts(&b, " AS RESTRICTIVE");
 		if (cmd[0] != '*')
-			st_buf_printf(&b, " FOR %s", cmd[0] == 'r' ? "SELECT" : cmd[0] == 'a' ? "INSERT"
-						     : cmd[0] == 'w' ? "UPDATE" : "DELETE");
+			st_buf_printf(&b, " FOR %s",
+				      cmd[0] == 'r'   ? "SELECT"
+				      : cmd[0] == 'a' ? "INSERT"
+				      : cmd[0] == 'w' ? "UPDATE"
+						      : "DELETE");
 		if (roles && strcmp(roles, "PUBLIC") != 0)
 			st_buf_printf(&b, " TO %s", roles);
 		if (val(r, i, 6))
@@ -1614,7 +1654,7 @@ static int read_policies(ictx *c)
 	return rc;
 }
 
-/* ---- dependencies ------------------------------------------------------------------------------ */
+/* ---- dependencies ---------------------------------------------------------------------------- */
 
 static int add_dep_col(ictx *c, st_object *o, st_object *ref, const char *col)
 {
@@ -1641,11 +1681,13 @@ static int read_depend(ictx *c)
 
 	/* Rows that stand for others: column defaults, constraints, rules.  Not foreign keys:
 	 * they are added once every table exists, and dropped with their table. */
-	if (!(r = query(c, "column defaults",
-			"SELECT 'd', oid, adrelid, adnum FROM pg_catalog.pg_attrdef WHERE adrelid >= "
-			"16384 UNION ALL SELECT 'r', oid, ev_class, 0 FROM pg_catalog.pg_rewrite WHERE "
-			"ev_class >= 16384 UNION ALL SELECT 'k', oid, conrelid, 0 FROM "
-			"pg_catalog.pg_constraint WHERE conrelid >= 16384 AND contype <> 'f'")))
+	if (!(r = query(
+		      c, "column defaults",
+		      "SELECT 'd', oid, adrelid, adnum FROM pg_catalog.pg_attrdef WHERE adrelid >= "
+		      "16384 UNION ALL SELECT 'r', oid, ev_class, 0 FROM pg_catalog.pg_rewrite "
+		      "WHERE "
+		      "ev_class >= 16384 UNION ALL SELECT 'k', oid, conrelid, 0 FROM "
+		      "pg_catalog.pg_constraint WHERE conrelid >= 16384 AND contype <> 'f'")))
 		return c->err->code;
 	for (i = 0; i < PQntuples(r) && !rc; i++)
 		rc = map_alias(c, val(r, i, 0)[0], oidval(r, i, 1), 'c', oidval(r, i, 2),
@@ -1656,7 +1698,8 @@ static int read_depend(ictx *c)
 	/* Functions a type made for itself (a range's constructors) stand for the type. */
 	if (!(r = query(c, "types' functions",
 			"SELECT objid, refobjid FROM pg_catalog.pg_depend WHERE classid = "
-			"'pg_catalog.pg_proc'::regclass AND refclassid = 'pg_catalog.pg_type'::regclass "
+			"'pg_catalog.pg_proc'::regclass AND refclassid = "
+			"'pg_catalog.pg_type'::regclass "
 			"AND deptype = 'i' AND objid >= 16384")))
 		return c->err->code;
 	for (i = 0; i < PQntuples(r) && !rc; i++)
@@ -1669,7 +1712,8 @@ static int read_depend(ictx *c)
 			"d.refclassid::regclass::text, d.refobjid, d.refobjsubid, d.deptype, "
 			"c.relkind FROM pg_catalog.pg_depend d LEFT JOIN pg_catalog.pg_class c ON "
 			"d.classid = 'pg_catalog.pg_class'::regclass AND c.oid = d.objid "
-			"WHERE d.deptype IN ('n', 'a') AND d.objid >= 16384 AND d.refobjid >= 16384")))
+			"WHERE d.deptype IN ('n', 'a') AND d.objid >= 16384 AND d.refobjid >= "
+			"16384")))
 		return c->err->code;
 	for (i = 0; i < PQntuples(r) && !rc; i++) {
 		const char *relkind = val(r, i, 7), *col;
@@ -1677,7 +1721,8 @@ static int read_depend(ictx *c)
 		if (relkind && relkind[0] == 'S' && val(r, i, 6)[0] == 'a')
 			continue; /* a sequence's OWNED BY: the table uses the sequence, not back */
 		o = resolve(c, class_code(val(r, i, 0)), oidval(r, i, 1), 0, NULL);
-		ref = resolve(c, class_code(val(r, i, 3)), oidval(r, i, 4), atoi(val(r, i, 5)), &col);
+		ref = resolve(c, class_code(val(r, i, 3)), oidval(r, i, 4), atoi(val(r, i, 5)),
+			      &col);
 		if (o && ref && o != ref)
 			rc = add_dep_col(c, o, ref, col);
 	}
@@ -1712,8 +1757,8 @@ static int name_deps(ictx *c)
 		return oom(c);
 	for (i = 0; i < c->s->n; i++) {
 		st_object *x = c->s->objs[i];
-		if (x->kind == ST_OBJ_TABLE || x->kind == ST_OBJ_VIEW || x->kind == ST_OBJ_MATVIEW ||
-		    x->kind == ST_OBJ_FUNCTION)
+		if (x->kind == ST_OBJ_TABLE || x->kind == ST_OBJ_VIEW ||
+		    x->kind == ST_OBJ_MATVIEW || x->kind == ST_OBJ_FUNCTION)
 			names[n++] = x;
 	}
 	qsort(names, n, sizeof(*names), cmp_bare);
@@ -1742,7 +1787,8 @@ static int name_deps(ictx *c)
 			/* The first object of that bare name, then each of them. */
 			while (lo < hi) {
 				size_t mid = lo + (hi - lo) / 2, len = bare_len(names[mid]);
-				int r = strncmp(names[mid]->name, st_buf_str(&w), len < w.len ? len : w.len);
+				int r = strncmp(names[mid]->name, st_buf_str(&w),
+						len < w.len ? len : w.len);
 				if (!r)
 					r = (len > w.len) - (len < w.len);
 				if (r < 0)
@@ -1761,7 +1807,8 @@ static int name_deps(ictx *c)
 				}
 				/* Read with the tables it reads: made after them, not between. */
 				if (x->kind != ST_OBJ_FUNCTION)
-					o->order = (int)ST_OBJ_TABLE << 20 | 0x80000 | (o->order & 0x7ffff);
+					o->order = (int)ST_OBJ_TABLE << 20 | 0x80000 |
+						   (o->order & 0x7ffff);
 			}
 			st_buf_free(&w);
 		}
@@ -1770,62 +1817,55 @@ static int name_deps(ictx *c)
 	return rc;
 }
 
-/* ---- what is not compared ---------------------------------------------------------------------- */
+/* ---- what is not compared -------------------------------------------------------------------- */
+
+/* What is read by name only: one query per catalog, joined by UNION ALL. */
+#define OTHER(label, name, cat, nsp)                                                               \
+	"SELECT '" label " ' || n.nspname || '.' || " name " FROM pg_catalog." cat " x JOIN "      \
+	"pg_catalog.pg_namespace n ON n.oid = x." nsp " WHERE " USER_NS("n") " AND "               \
+	NOT_EXT("pg_catalog." cat, "x.oid")
+
+static const char *const others[] = {
+	OTHER("collation", "x.collname", "pg_collation", "collnamespace"),
+	OTHER("operator", "x.oid::regoperator::text", "pg_operator", "oprnamespace"),
+	OTHER("operator class", "x.opcname", "pg_opclass", "opcnamespace"),
+	OTHER("operator family", "x.opfname", "pg_opfamily", "opfnamespace"),
+	OTHER("text search configuration", "x.cfgname", "pg_ts_config", "cfgnamespace"),
+	OTHER("text search dictionary", "x.dictname", "pg_ts_dict", "dictnamespace"),
+	OTHER("text search template", "x.tmplname", "pg_ts_template", "tmplnamespace"),
+	OTHER("text search parser", "x.prsname", "pg_ts_parser", "prsnamespace"),
+	OTHER("conversion", "x.conname", "pg_conversion", "connamespace"),
+	OTHER("statistics object", "x.stxname", "pg_statistic_ext", "stxnamespace"),
+	"SELECT 'cast (' || format_type(x.castsource, NULL) || ' AS ' || "
+	"format_type(x.casttarget, NULL) || ')' FROM pg_catalog.pg_cast x WHERE x.oid >= 16384 "
+	"AND " NOT_EXT("pg_catalog.pg_cast", "x.oid"),
+	"SELECT 'event trigger ' || x.evtname FROM pg_catalog.pg_event_trigger x WHERE "
+	NOT_EXT("pg_catalog.pg_event_trigger", "x.oid"),
+	"SELECT 'language ' || x.lanname FROM pg_catalog.pg_language x WHERE x.oid >= 16384 AND "
+	NOT_EXT("pg_catalog.pg_language", "x.oid"),
+	"SELECT 'foreign data wrapper ' || x.fdwname FROM pg_catalog.pg_foreign_data_wrapper x "
+	"WHERE " NOT_EXT("pg_catalog.pg_foreign_data_wrapper", "x.oid"),
+	"SELECT 'foreign server ' || x.srvname FROM pg_catalog.pg_foreign_server x WHERE "
+	NOT_EXT("pg_catalog.pg_foreign_server", "x.oid"),
+	"SELECT 'publication ' || x.pubname FROM pg_catalog.pg_publication x",
+	"SELECT 'default privileges of role ' || x.defaclrole::regrole::text FROM "
+	"pg_catalog.pg_default_acl x",
+};
 
 static int read_unsupported(ictx *c)
 {
-	PGresult *r = query(
-		c, "other objects",
-		"SELECT 'collation ' || n.nspname || '.' || x.collname FROM pg_catalog.pg_collation x "
-		"JOIN pg_catalog.pg_namespace n ON n.oid = x.collnamespace WHERE " USER_NS("n") " AND " NOT_EXT(
-			"pg_catalog.pg_collation", "x.oid") " "
-		"UNION ALL SELECT 'operator ' || x.oid::regoperator::text FROM pg_catalog.pg_operator x "
-		"JOIN pg_catalog.pg_namespace n ON n.oid = x.oprnamespace WHERE " USER_NS("n") " AND " NOT_EXT(
-			"pg_catalog.pg_operator", "x.oid") " "
-		"UNION ALL SELECT 'operator class ' || n.nspname || '.' || x.opcname FROM "
-		"pg_catalog.pg_opclass x JOIN pg_catalog.pg_namespace n ON n.oid = x.opcnamespace "
-		"WHERE " USER_NS("n") " AND " NOT_EXT("pg_catalog.pg_opclass", "x.oid") " "
-		"UNION ALL SELECT 'operator family ' || n.nspname || '.' || x.opfname FROM "
-		"pg_catalog.pg_opfamily x JOIN pg_catalog.pg_namespace n ON n.oid = x.opfnamespace "
-		"WHERE " USER_NS("n") " AND " NOT_EXT("pg_catalog.pg_opfamily", "x.oid") " "
-		"UNION ALL SELECT 'text search configuration ' || n.nspname || '.' || x.cfgname FROM "
-		"pg_catalog.pg_ts_config x JOIN pg_catalog.pg_namespace n ON n.oid = x.cfgnamespace "
-		"WHERE " USER_NS("n") " AND " NOT_EXT("pg_catalog.pg_ts_config", "x.oid") " "
-		"UNION ALL SELECT 'text search dictionary ' || n.nspname || '.' || x.dictname FROM "
-		"pg_catalog.pg_ts_dict x JOIN pg_catalog.pg_namespace n ON n.oid = x.dictnamespace "
-		"WHERE " USER_NS("n") " AND " NOT_EXT("pg_catalog.pg_ts_dict", "x.oid") " "
-		"UNION ALL SELECT 'text search template ' || n.nspname || '.' || x.tmplname FROM "
-		"pg_catalog.pg_ts_template x JOIN pg_catalog.pg_namespace n ON n.oid = "
-		"x.tmplnamespace WHERE " USER_NS("n") " AND " NOT_EXT("pg_catalog.pg_ts_template",
-								   "x.oid") " "
-		"UNION ALL SELECT 'text search parser ' || n.nspname || '.' || x.prsname FROM "
-		"pg_catalog.pg_ts_parser x JOIN pg_catalog.pg_namespace n ON n.oid = x.prsnamespace "
-		"WHERE " USER_NS("n") " AND " NOT_EXT("pg_catalog.pg_ts_parser", "x.oid") " "
-		"UNION ALL SELECT 'conversion ' || n.nspname || '.' || x.conname FROM "
-		"pg_catalog.pg_conversion x JOIN pg_catalog.pg_namespace n ON n.oid = x.connamespace "
-		"WHERE " USER_NS("n") " AND " NOT_EXT("pg_catalog.pg_conversion", "x.oid") " "
-		"UNION ALL SELECT 'statistics object ' || n.nspname || '.' || x.stxname FROM "
-		"pg_catalog.pg_statistic_ext x JOIN pg_catalog.pg_namespace n ON n.oid = "
-		"x.stxnamespace WHERE " USER_NS("n") " AND " NOT_EXT("pg_catalog.pg_statistic_ext",
-								  "x.oid") " "
-		"UNION ALL SELECT 'cast (' || format_type(x.castsource, NULL) || ' AS ' || "
-		"format_type(x.casttarget, NULL) || ')' FROM pg_catalog.pg_cast x WHERE x.oid >= 16384 "
-		"AND " NOT_EXT("pg_catalog.pg_cast", "x.oid") " "
-		"UNION ALL SELECT 'event trigger ' || x.evtname FROM pg_catalog.pg_event_trigger x "
-		"WHERE " NOT_EXT("pg_catalog.pg_event_trigger", "x.oid") " "
-		"UNION ALL SELECT 'language ' || x.lanname FROM pg_catalog.pg_language x WHERE x.oid >= "
-		"16384 AND " NOT_EXT("pg_catalog.pg_language", "x.oid") " "
-		"UNION ALL SELECT 'foreign data wrapper ' || x.fdwname FROM "
-		"pg_catalog.pg_foreign_data_wrapper x WHERE " NOT_EXT(
-			"pg_catalog.pg_foreign_data_wrapper", "x.oid") " "
-		"UNION ALL SELECT 'foreign server ' || x.srvname FROM pg_catalog.pg_foreign_server x "
-		"WHERE " NOT_EXT("pg_catalog.pg_foreign_server", "x.oid") " "
-		"UNION ALL SELECT 'publication ' || x.pubname FROM pg_catalog.pg_publication x "
-		"UNION ALL SELECT 'default privileges of role ' || x.defaclrole::regrole::text FROM "
-		"pg_catalog.pg_default_acl x "
-		"ORDER BY 1");
+	st_buf sql = ST_BUF_INIT;
+	PGresult *r;
+	size_t k;
 	int i, rc = 0;
 
+	for (k = 0; k < ST_ARRAY_LEN(others); k++)
+		st_buf_printf(&sql, "%s%s", k ? " UNION ALL " : "", others[k]);
+	st_buf_puts(&sql, " ORDER BY 1");
+	if (st_buf_oom(&sql))
+		return oom(c);
+	r = query(c, "other objects", st_buf_str(&sql));
+	st_buf_free(&sql);
 	if (!r)
 		return c->err->code;
 	for (i = 0; i < PQntuples(r) && !rc; i++)
@@ -1837,7 +1877,7 @@ static int read_unsupported(ictx *c)
 	return rc;
 }
 
-/* ---- the whole ----------------------------------------------------------------------------------- */
+/* ---- the whole ------------------------------------------------------------------------------- */
 
 static int session(ictx *c, const char *sql)
 {

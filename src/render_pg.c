@@ -1,9 +1,8 @@
 /* render_pg.c - the SQL that turns one PostgreSQL schema into another, in dependency order:
- * foreign keys and what stands on what changes (views, triggers, indexes, functions) dropped
- * first; then, in the desired schema's order, objects made, tables altered (ALTER TABLE for every
- * column and constraint change), others altered in place where PostgreSQL can (CREATE OR REPLACE,
- * ALTER TYPE ... ADD VALUE, ALTER DOMAIN, ALTER SEQUENCE); foreign keys added once every table
- * exists; views, indexes and triggers made (again); what goes dropped last, dependents first. */
+ * what changes or stands on what changes dropped first (foreign keys, views, triggers, indexes);
+ * objects made and others changed in place where PostgreSQL can (CREATE OR REPLACE, ADD VALUE,
+ * ALTER DOMAIN and SEQUENCE), then tables altered; foreign keys once every table exists; views,
+ * indexes and triggers made (again); what goes dropped last, dependents first. */
 #include "introspect.h"
 #include "schema.h"
 
@@ -53,7 +52,8 @@ static int sset_add(sset *s, const char *k)
 			return -1;
 		for (j = 0; j < s->cap; j++)
 			if (s->v[j]) {
-				for (i = sset_hash(s->v[j]) & (cap - 1); nv[i]; i = (i + 1) & (cap - 1))
+				for (i = sset_hash(s->v[j]) & (cap - 1); nv[i];
+				     i = (i + 1) & (cap - 1))
 					;
 				nv[i] = s->v[j];
 			}
@@ -352,7 +352,8 @@ static const st_constraint *con_renamed(const st_object *a, const st_object *b,
 	for (i = 0; i < b->n_cons; i++) {
 		const st_constraint *w = &b->cons[i];
 		int taken = 0;
-		if (w->kind != k->kind || !same(w->definition, k->definition) || same(w->name, k->name))
+		if (w->kind != k->kind || !same(w->definition, k->definition) ||
+		    same(w->name, k->name))
 			continue;
 		for (j = 0; j < a->n_cons && !taken; j++)
 			taken = same(a->cons[j].name, w->name);
@@ -396,7 +397,7 @@ static int serial_seq(const st_column *col, st_buf *name)
 	return 1;
 }
 
-/* ---- types ------------------------------------------------------------------------------------ */
+/* ---- types ----------------------------------------------------------------------------------- */
 
 /* The type without its modifiers and array brackets. */
 static void base_type(const char *t, char *out, size_t size)
@@ -468,7 +469,8 @@ static int widens(const char *from, const char *to)
 		if (strcmp(to, "numeric") == 0)
 			return 1;
 		return sscanf(from, "numeric(%d,%d)", &na, &sa) == 2 &&
-		       sscanf(to, "numeric(%d,%d)", &nb, &sb) == 2 && sb >= sa && nb - sb >= na - sa;
+		       sscanf(to, "numeric(%d,%d)", &nb, &sb) == 2 && sb >= sa &&
+		       nb - sb >= na - sa;
 	}
 	for (i = 0; i < ST_ARRAY_LEN(ints); i++) {
 		if (strcmp(a, ints[i]) == 0)
@@ -480,12 +482,13 @@ static int widens(const char *from, const char *to)
 		return ib >= ia;
 	if (strcmp(a, "real") == 0 && strcmp(b, "double precision") == 0)
 		return 1;
-	if (strcmp(a, "timestamp without time zone") == 0 && strcmp(b, "timestamp with time zone") == 0)
+	if (strcmp(a, "timestamp without time zone") == 0 &&
+	    strcmp(b, "timestamp with time zone") == 0)
 		return 1;
 	return 0;
 }
 
-/* ---- deciding ---------------------------------------------------------------------------------- */
+/* ---- deciding -------------------------------------------------------------------------------- */
 
 /* Views: "columns|options"; CREATE OR REPLACE keeps the columns and may add some at the end. */
 static int view_replaceable(const st_object *a, const st_object *b)
@@ -557,7 +560,8 @@ static int must_recreate(const st_object *a, const st_object *b)
 	case ST_OBJ_POLICY:
 		return 1;
 	case ST_OBJ_FUNCTION:
-		return !same(a->options, b->options) || strncmp(b->create_sql, "CREATE AGGREGATE", 16) == 0;
+		return !same(a->options, b->options) ||
+		       strncmp(b->create_sql, "CREATE AGGREGATE", 16) == 0;
 	case ST_OBJ_TYPE:
 		if (a->options[0] != b->options[0] || a->options[0] == 'r')
 			return 1;
@@ -644,7 +648,8 @@ static void classify(rctx *c)
 			for (m = 0; m < b->n_cols && !nc; m++)
 				if (old_column(c, a, b, &b->cols[m]) == oc)
 					nc = &b->cols[m];
-			if (!nc || !same(oc->type, nc->type) || !same(oc->collation, nc->collation) ||
+			if (!nc || !same(oc->type, nc->type) ||
+			    !same(oc->collation, nc->collation) ||
 			    !same(oc->generated, nc->generated)) {
 				col_key(&k, a, oc->name);
 				mark(c, "colchange", st_buf_str(&k));
@@ -652,7 +657,8 @@ static void classify(rctx *c)
 		}
 		/* A primary key or unique constraint that changes: foreign keys on it go first. */
 		for (j = 0; j < a->n_cons; j++)
-			if ((a->cons[j].kind == ST_CON_PRIMARY || a->cons[j].kind == ST_CON_UNIQUE) &&
+			if ((a->cons[j].kind == ST_CON_PRIMARY ||
+			     a->cons[j].kind == ST_CON_UNIQUE) &&
 			    !has_con(b, &a->cons[j]) && !con_renamed(a, b, &a->cons[j]))
 				mark(c, "refchange", a->key);
 	}
@@ -724,7 +730,7 @@ static int goes_with_table(rctx *c, const st_object *o)
 	return 0;
 }
 
-/* ---- writing ---------------------------------------------------------------------------------- */
+/* ---- writing --------------------------------------------------------------------------------- */
 
 static void create(rctx *c, const st_object *o, int again)
 {
@@ -835,13 +841,14 @@ static void alter_options(rctx *c, const st_object *a, const st_object *b)
 		if (partition_of(a->options, &pa, &ba) && !was(c, "detached", a->key))
 			stmtf(c, "ALTER TABLE %s DETACH PARTITION %s", st_buf_str(&pa), target(b));
 		if (partition_of(b->options, &pb, &bb))
-			stmtf(c, "ALTER TABLE %s ATTACH PARTITION %s %s", st_buf_str(&pb), target(b),
-			      st_buf_str(&bb));
+			stmtf(c, "ALTER TABLE %s ATTACH PARTITION %s %s", st_buf_str(&pb),
+			      target(b), st_buf_str(&bb));
 	}
 	if (!same_clause(a->options, b->options, "INHERITS ") ||
 	    !same_clause(a->options, b->options, "PARTITION BY "))
-		warn(c, "table %s: its inheritance or partitioning changes, which ALTER TABLE cannot "
-			"do: make the table again by hand (a new table, the rows copied)",
+		warn(c,
+		     "table %s: its inheritance or partitioning changes, which ALTER TABLE cannot "
+		     "do: make the table again by hand (a new table, the rows copied)",
 		     b->name);
 	if (!same_clause(a->options, b->options, "WITH (")) {
 		if ((w = clause(a->options, "WITH (", &n))) {
@@ -866,10 +873,12 @@ static void alter_options(rctx *c, const st_object *a, const st_object *b)
 	}
 	if (!same_clause(a->options, b->options, "ROW LEVEL SECURITY"))
 		alter_table_stmt(c, b, "%s ROW LEVEL SECURITY",
-				 clause(b->options, "ROW LEVEL SECURITY", &n) ? "ENABLE" : "DISABLE");
+				 clause(b->options, "ROW LEVEL SECURITY", &n) ? "ENABLE"
+									      : "DISABLE");
 	if (!same_clause(a->options, b->options, "FORCE ROW LEVEL SECURITY"))
 		alter_table_stmt(c, b, "%s ROW LEVEL SECURITY",
-				 clause(b->options, "FORCE ROW LEVEL SECURITY", &n) ? "FORCE" : "NO FORCE");
+				 clause(b->options, "FORCE ROW LEVEL SECURITY", &n) ? "FORCE"
+										    : "NO FORCE");
 	st_buf_free(&pa);
 	st_buf_free(&ba);
 	st_buf_free(&pb);
@@ -893,8 +902,10 @@ static void alter_column(rctx *c, const st_object *a, const st_object *b, const 
 		} else {
 			/* PostgreSQL cannot change a generation expression in place. */
 			if (!oc->generated)
-				warn(c, "table %s: column %s becomes generated: it is dropped and added "
-					"again, its values are lost",
+				warn(c,
+				     "table %s: column %s becomes generated: it is dropped and "
+				     "added "
+				     "again, its values are lost",
 				     b->name, nc->name);
 			alter_table_stmt(c, b, "DROP COLUMN %s", q);
 			alter_table_stmt(c, b, "ADD COLUMN %s", nc->definition);
@@ -904,8 +915,9 @@ static void alter_column(rctx *c, const st_object *a, const st_object *b, const 
 	if ((!same(oc->type, nc->type) || !same(oc->collation, nc->collation)) && !part) {
 		int using = needs_using(oc->type, nc->type);
 		if (!widens(oc->type, nc->type))
-			warn(c, "table %s: column %s changes type %s -> %s: the migration fails on a "
-				"value that does not convert, and may round or cut others",
+			warn(c,
+			     "table %s: column %s changes type %s -> %s: the migration fails on a "
+			     "value that does not convert, and may round or cut others",
 			     b->name, nc->name, oc->type, nc->type);
 		if (using && oc->default_expr) {
 			/* The old default may not convert: set it again after. */
@@ -932,14 +944,16 @@ static void alter_column(rctx *c, const st_object *a, const st_object *b, const 
 			      target(b), q);
 		}
 		if (nc->default_expr)
-			alter_table_stmt(c, b, "ALTER COLUMN %s SET DEFAULT %s", q, nc->default_expr);
+			alter_table_stmt(c, b, "ALTER COLUMN %s SET DEFAULT %s", q,
+					 nc->default_expr);
 		else if (!reset_default && oc->default_expr)
 			alter_table_stmt(c, b, "ALTER COLUMN %s DROP DEFAULT", q);
 		if (was_serial && !(is_serial && strcmp(st_buf_str(&sa), st_buf_str(&sb)) == 0))
 			stmtf(c, "DROP SEQUENCE %s", st_buf_str(&sa));
 	}
 	if (oc->not_null != nc->not_null && !part)
-		alter_table_stmt(c, b, "ALTER COLUMN %s %s NOT NULL", q, nc->not_null ? "SET" : "DROP");
+		alter_table_stmt(c, b, "ALTER COLUMN %s %s NOT NULL", q,
+				 nc->not_null ? "SET" : "DROP");
 	if (nc->identity && nc->identity != oc->identity) {
 		const char *how = nc->identity == 'a' ? "ALWAYS" : "BY DEFAULT";
 		if (oc->identity)
@@ -948,8 +962,8 @@ static void alter_column(rctx *c, const st_object *a, const st_object *b, const 
 			/* The options, as the definition holds them: "... AS IDENTITY (...)". */
 			const char *opts = strstr(nc->definition, " AS IDENTITY (");
 			size_t n = opts ? strcspn(opts + 13, ")") + 1 : 0;
-			alter_table_stmt(c, b, "ALTER COLUMN %s ADD GENERATED %s AS IDENTITY%s%.*s", q,
-					 how, opts ? " " : "", (int)n, opts ? opts + 13 : "");
+			alter_table_stmt(c, b, "ALTER COLUMN %s ADD GENERATED %s AS IDENTITY%s%.*s",
+					 q, how, opts ? " " : "", (int)n, opts ? opts + 13 : "");
 		}
 	}
 	if (!same(oc->comment, nc->comment))
@@ -1002,8 +1016,9 @@ static void alter_table(rctx *c, const st_object *a, const st_object *b)
 		warn(c, "table %s: column %s is dropped with its data", b->name, oc->name);
 		for (j = 0; j < b->n_cols; j++)
 			if (!old_column(c, a, b, &b->cols[j]) && same(b->cols[j].type, oc->type))
-				warn(c, "table %s: if column %s is %s renamed, declare it (--rename "
-					"%s.%s:%s) to keep its data",
+				warn(c,
+				     "table %s: if column %s is %s renamed, declare it (--rename "
+				     "%s.%s:%s) to keep its data",
 				     b->name, oc->name, b->cols[j].name, b->name, oc->name,
 				     b->cols[j].name);
 		alter_table_stmt(c, b, "DROP COLUMN %s", ident(c, oc->name));
@@ -1018,9 +1033,12 @@ static void alter_table(rctx *c, const st_object *a, const st_object *b)
 			continue;
 		if (nc->not_null && !nc->default_expr && !nc->identity && !nc->generated &&
 		    !strstr(nc->definition, "serial"))
-			warn(c, "table %s: new column %s is NOT NULL without a default: adding it fails "
-				"if the table has rows; give it a default, or add it nullable, fill it, "
-				"then SET NOT NULL",
+			warn(c,
+			     "table %s: new column %s is NOT NULL without a default: adding it "
+			     "fails "
+			     "if the table has rows; give it a default, or add it nullable, fill "
+			     "it, "
+			     "then SET NOT NULL",
 			     b->name, nc->name);
 		alter_table_stmt(c, b, "ADD COLUMN %s", nc->definition);
 		if (nc->comment)
@@ -1034,7 +1052,8 @@ static void alter_table(rctx *c, const st_object *a, const st_object *b)
 			int renamed = 0;
 			for (j = 0; j < a->n_cons && !renamed; j++)
 				renamed = con_renamed(a, b, &a->cons[j]) == k;
-			if (k->kind == ST_CON_FOREIGN || keyish != !pass || has_con(a, k) || renamed)
+			if (k->kind == ST_CON_FOREIGN || keyish != !pass || has_con(a, k) ||
+			    renamed)
 				continue;
 			alter_table_stmt(c, b, "ADD CONSTRAINT %s %s", ident(c, k->name),
 					 k->definition);
@@ -1064,7 +1083,8 @@ static void add_labels(rctx *c, const st_object *a, const st_object *b)
 		if (label_index(a, b->cols[j].name) >= 0)
 			continue;
 		if (j == 0)
-			stmtf(c, "ALTER TYPE %s ADD VALUE %s", target(b), literal(b->cols[j].name, &x));
+			stmtf(c, "ALTER TYPE %s ADD VALUE %s", target(b),
+			      literal(b->cols[j].name, &x));
 		else
 			stmtf(c, "ALTER TYPE %s ADD VALUE %s AFTER %s", target(b),
 			      literal(b->cols[j].name, &x), literal(b->cols[j - 1].name, &y));
@@ -1106,7 +1126,8 @@ static void retype(rctx *c, const st_object *a, const st_object *b)
 		for (j = 0; j < t->n_cols; j++) {
 			const st_column *oc = &t->cols[j], *nc;
 			char suffix[8];
-			if (!uses_type(oc->type, st_buf_str(&tn)) || inherited(oc) || is_partition(t))
+			if (!uses_type(oc->type, st_buf_str(&tn)) || inherited(oc) ||
+			    is_partition(t))
 				continue;
 			snprintf(suffix, sizeof(suffix), "%s", oc->type + tn.len);
 			nc = nt ? column(nt, oc->name) : NULL;
@@ -1115,13 +1136,14 @@ static void retype(rctx *c, const st_object *a, const st_object *b)
 			st_buf_truncate(&q, 0);
 			st_buf_puts(&q, ident(c, oc->name));
 			if (oc->default_expr)
-				alter_table_stmt(c, nt, "ALTER COLUMN %s DROP DEFAULT", st_buf_str(&q));
+				alter_table_stmt(c, nt, "ALTER COLUMN %s DROP DEFAULT",
+						 st_buf_str(&q));
 			alter_table_stmt(c, nt, "ALTER COLUMN %s TYPE %s%s USING %s::text%s::%s%s",
 					 st_buf_str(&q), target(b), suffix, st_buf_str(&q), suffix,
 					 target(b), suffix);
 			if (oc->default_expr && nc->default_expr && same(nc->type, oc->type))
-				alter_table_stmt(c, nt, "ALTER COLUMN %s SET DEFAULT %s", st_buf_str(&q),
-						 nc->default_expr);
+				alter_table_stmt(c, nt, "ALTER COLUMN %s SET DEFAULT %s",
+						 st_buf_str(&q), nc->default_expr);
 		}
 	}
 	mark(c, "made", b->key);
@@ -1160,15 +1182,16 @@ static void alter_composite(rctx *c, const st_object *a, const st_object *b)
 	group(c, "Alter type %s", b->name);
 	for (i = 0; i < a->n_cols; i++)
 		if (!column(b, a->cols[i].name))
-			stmtf(c, "ALTER TYPE %s DROP ATTRIBUTE %s", target(b), ident(c, a->cols[i].name));
+			stmtf(c, "ALTER TYPE %s DROP ATTRIBUTE %s", target(b),
+			      ident(c, a->cols[i].name));
 	for (i = 0; i < b->n_cols; i++) {
 		const st_column *oc = column(a, b->cols[i].name), *nc = &b->cols[i];
 		st_buf coll = ST_BUF_INIT;
 		if (nc->collation)
 			st_buf_printf(&coll, " COLLATE %s", nc->collation);
 		if (!oc)
-			stmtf(c, "ALTER TYPE %s ADD ATTRIBUTE %s %s%s", target(b), ident(c, nc->name),
-			      nc->type, st_buf_str(&coll));
+			stmtf(c, "ALTER TYPE %s ADD ATTRIBUTE %s %s%s", target(b),
+			      ident(c, nc->name), nc->type, st_buf_str(&coll));
 		else if (!same(oc->type, nc->type) || !same(oc->collation, nc->collation))
 			stmtf(c, "ALTER TYPE %s ALTER ATTRIBUTE %s TYPE %s%s", target(b),
 			      ident(c, nc->name), nc->type, st_buf_str(&coll));
@@ -1203,13 +1226,14 @@ static void alter_in_place(rctx *c, const st_object *a, const st_object *b)
 			const char *opts = strstr(b->create_sql, t);
 			size_t na = strlen(a->create_sql), nb = strlen(b->create_sql);
 			if (!same(a->create_sql, b->create_sql)) {
-				/* CREATE SEQUENCE's options read the same in ALTER SEQUENCE; NO CYCLE
-				 * is the default only there. */
-				int uncycle = na > 6 && strcmp(a->create_sql + na - 6, " CYCLE") == 0 &&
-					      !(nb > 6 && strcmp(b->create_sql + nb - 6, " CYCLE") == 0);
+				/* CREATE SEQUENCE's options read the same in ALTER
+				 * SEQUENCE; NO CYCLE is the default only there. */
+				int uncycle =
+					na > 6 && strcmp(a->create_sql + na - 6, " CYCLE") == 0 &&
+					!(nb > 6 && strcmp(b->create_sql + nb - 6, " CYCLE") == 0);
 				group(c, "Alter sequences");
-				stmtf(c, "ALTER SEQUENCE %s %s%s", t, opts ? opts + strlen(t) + 1 : "",
-				      uncycle ? " NO CYCLE" : "");
+				stmtf(c, "ALTER SEQUENCE %s %s%s", t,
+				      opts ? opts + strlen(t) + 1 : "", uncycle ? " NO CYCLE" : "");
 			}
 			break; /* ownership: with the foreign keys, once the tables exist */
 		}
@@ -1224,7 +1248,8 @@ static void alter_in_place(rctx *c, const st_object *a, const st_object *b)
 		case ST_OBJ_EXTENSION: {
 			const char *s = strstr(b->create_sql, " WITH SCHEMA ");
 			group(c, "Alter extensions");
-			stmtf(c, "ALTER EXTENSION %s SET SCHEMA %s", target(b), s ? s + 13 : "public");
+			stmtf(c, "ALTER EXTENSION %s SET SCHEMA %s", target(b),
+			      s ? s + 13 : "public");
 			break;
 		}
 		case ST_OBJ_VIEW:
@@ -1394,7 +1419,8 @@ static void add_foreign_keys(rctx *c, st_object **ds, size_t nds)
 		if (!b->options && (!a || !a->options))
 			continue;
 		group(c, "Sequences owned by a column");
-		stmtf(c, "ALTER SEQUENCE %s OWNED BY %s", target(b), b->options ? b->options : "NONE");
+		stmtf(c, "ALTER SEQUENCE %s OWNED BY %s", target(b),
+		      b->options ? b->options : "NONE");
 	}
 	st_buf_free(&k);
 }
@@ -1412,7 +1438,8 @@ static void drop_table(rctx *c, st_object **cs, size_t ncs, const st_object *t)
 		for (j = 0; j < y->n_cons; j++)
 			if (y->cons[j].kind == ST_CON_FOREIGN && y->cons[j].ref_table &&
 			    strcmp(y->cons[j].ref_table, t->key) == 0)
-				alter_table_stmt(c, y, "DROP CONSTRAINT %s", ident(c, y->cons[j].name));
+				alter_table_stmt(c, y, "DROP CONSTRAINT %s",
+						 ident(c, y->cons[j].name));
 	}
 	warn(c, "table %s is dropped with its data", t->name);
 	stmt(c, t->drop_sql);
@@ -1437,8 +1464,10 @@ static void rename_warnings(rctx *c)
 			for (k = 0; k < cr->to->n_cols; k++)
 				shared += column(dr->from, cr->to->cols[k].name) != NULL;
 			if (shared && shared * 2 >= cr->to->n_cols)
-				warn(c, "table %s is dropped and %s created: if it is a rename, declare it "
-					"(--rename %s:%s) to keep its rows",
+				warn(c,
+				     "table %s is dropped and %s created: if it is a rename, "
+				     "declare it "
+				     "(--rename %s:%s) to keep its rows",
 				     dr->from->name, cr->to->name, dr->from->name, cr->to->name);
 		}
 	}
@@ -1457,8 +1486,9 @@ static void function_warnings(rctx *c)
 		for (j = 0; j < t->n_deps; j++) {
 			const st_object *f = st_schema_find(c->cur, t->deps[j]);
 			if (f && f->kind == ST_OBJ_FUNCTION && was(c, "early", f->key))
-				warn(c, "%s %s must be dropped and made again, but table %s uses it: "
-					"change the table's use of it in a migration of its own first",
+				warn(c,
+				     "%s %s must be dropped and made again, but table %s uses it: "
+				     "change the table's use of it in a migration of its own first",
 				     st_obj_kind_name(f->kind), f->name, t->name);
 		}
 	}
@@ -1479,7 +1509,8 @@ static int render(st_err *err, const st_diff *d, const st_schema *cur, const st_
 	c.des = des;
 	c.out = out;
 	c.warnings = warnings;
-	if ((rc = st_schema_sorted(err, cur, &cs, &ncs)) || (rc = st_schema_sorted(err, des, &ds, &nds)))
+	if ((rc = st_schema_sorted(err, cur, &cs, &ncs)) ||
+	    (rc = st_schema_sorted(err, des, &ds, &nds)))
 		goto out;
 	if (index_changes(&c)) {
 		rc = st_err_oom(err);
@@ -1589,7 +1620,8 @@ static int render(st_err *err, const st_diff *d, const st_schema *cur, const st_
 	/* 5. What goes, dependents first. */
 	for (i = ncs; i-- > 0;) {
 		const st_object *o = cs[i];
-		if (!was(&c, "drop", o->key) || was(&c, "dropped", o->key) || goes_with_table(&c, o))
+		if (!was(&c, "drop", o->key) || was(&c, "dropped", o->key) ||
+		    goes_with_table(&c, o))
 			continue;
 		group(&c, "Drop what the schema file no longer has");
 		if (o->kind == ST_OBJ_TABLE)

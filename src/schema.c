@@ -278,7 +278,8 @@ int st_schema_sorted(st_err *err, const st_schema *s, st_object ***out, size_t *
 		if (!hn) {
 			/* A cycle.  Walk from the earliest object still waiting along deps not yet
 			 * done: the walk comes back to an object it met, which is on the cycle;
-			 * release the cycle's earliest object (not one that merely waits for it). */
+			 * release the cycle's earliest object (not one that merely waits for
+			 * it). */
 			st_object *first = NULL;
 			size_t at = 0, x;
 			for (i = 0; i < s->n; i++)

@@ -210,7 +210,7 @@ expect_rc 0 "not compared: check still compares the rest"
 expect_err "not compared (strata cannot read it): collation public.ci" "not compared: a collation, by name"
 expect_err "not compared (strata cannot read it): text search configuration public.plain" \
   "not compared: a text search configuration, by name"
-expect_err "not compared (strata cannot read it): operator ===(text,text)" "not compared: an operator, by name"
+expect_err "not compared (strata cannot read it): operator public.===(text,text)" "not compared: an operator, by name"
 expect_err "not compared (strata cannot read it): privileges (GRANT and REVOKE) of 1 object" \
   "not compared: privileges, counted"
 run_in "$p" check --json

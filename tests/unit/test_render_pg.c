@@ -139,7 +139,7 @@ static char *render(st_schema *cur, st_schema *des, char **warnings)
 	return st_buf_detach(&out);
 }
 
-/* ---- cases ------------------------------------------------------------------------------------ */
+/* ---- cases ----------------------------------------------------------------------------------- */
 
 static void test_column_types(void **state)
 {
