@@ -714,9 +714,10 @@ def report(b, a, r, info, vers, load_end, elapsed):
              "prints the same report without writing it); `bench/run.sh --help` lists the "
              "options. It installs what is missing (Debian packages with apt-get, dbmate with "
              "npm into `bench/.deps/`), builds strata in `build-bench/` (release), starts a "
-             "throwaway PostgreSQL cluster and runs everything in one go (%d min on the machine "
-             "below). These are measurements, not tests: nothing fails on a timing.\n"
-             % round(elapsed / 60))
+             "throwaway PostgreSQL cluster and runs everything in one go: about 15 minutes on "
+             "the machine below when it is otherwise idle, fewer repetitions and more minutes "
+             "when it is busy (this run: %d minutes, load average in the table). These are "
+             "measurements, not tests: nothing fails on a timing.\n" % round(elapsed / 60))
     s.append("Every tool runs the same SQL: a chain of N migrations, each creating a table with "
              "an index and inserting three rows; down drops the table. The **raw floor** is the "
              "database's own client (`sqlite3`, `psql -f`) executing the same statements plus "
@@ -742,10 +743,12 @@ def report(b, a, r, info, vers, load_end, elapsed):
         s.append(startup_section(r))
     s.append("""## Autogenerate and `check` (placeholder)
 
-**Not measured yet: `strata revision --autogenerate` and `strata check` do not exist; they come
-with issue #4.** When they land, this section gets their cost at 10, 100 and 1,000 tables
-against Alembic's `revision --autogenerate` and `check` (`bench/bench.py`, the
-`autogenerate_cases` placeholder). No numbers here until then.
+**Not measured yet.** `strata revision --autogenerate` and `strata check` come with issue #4,
+which was landing while this benchmark was written; they are not benchmarked here, and no
+numbers stand in for them. Their cases go in `bench/bench.py` (the `autogenerate_cases`
+placeholder): the cost of comparing `schema_file` with a database at head of 10, 100 and
+1,000 tables (nothing to change, and a few changes), against Alembic's
+`revision --autogenerate` with equivalent SQLAlchemy models (Alembic 1.8.1 has no `check`).
 """)
     s.append("""## How it is measured
 
@@ -875,9 +878,11 @@ def main():
                     b.say("no more repetitions at N=%d: one more would pass the run's "
                           "%d-minute budget (--budget)" % (n, a.budget))
                     break
-        # autogenerate_cases: placeholder.  `strata revision --autogenerate` and `strata check`
-        # come with issue #4; until then there is nothing to measure (and no numbers are made
-        # up).  They will be timed here against Alembic's `revision --autogenerate`/`check`.
+        # autogenerate_cases: PLACEHOLDER.  `strata revision --autogenerate` and `strata check`
+        # come with issue #4 (landing while this was written); they are not measured yet, and
+        # no numbers are made up.  To come here: schema_file against a database at head of
+        # 10/100/1000 tables, no changes and a few, against Alembic's `revision
+        # --autogenerate` with equivalent SQLAlchemy models.
     except Failed as e:
         print("bench: a tool failed, no report:\n%s" % e, file=sys.stderr)
         return 1
