@@ -714,7 +714,7 @@ def report(b, a, r, info, vers, load_end, elapsed):
              "prints the same report without writing it); `bench/run.sh --help` lists the "
              "options. It installs what is missing (Debian packages with apt-get, dbmate with "
              "npm into `bench/.deps/`), builds strata in `build-bench/` (release), starts a "
-             "throwaway PostgreSQL cluster and runs everything in one go: about 15 minutes on "
+             "throwaway PostgreSQL cluster and runs everything in one go: 15 to 22 minutes on "
              "the machine below when it is otherwise idle, fewer repetitions and more minutes "
              "when it is busy (this run: %d minutes, load average in the table). These are "
              "measurements, not tests: nothing fails on a timing.\n" % round(elapsed / 60))
