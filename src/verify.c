@@ -28,11 +28,6 @@ typedef struct record {
 	const char *last_dir;   /* direction of the latest row of any kind */
 } record;
 
-static int cmp_record(const void *a, const void *b)
-{
-	return strcmp(((const record *)a)->revision, ((const record *)b)->revision);
-}
-
 /* Whether the history table exists (it does not before the first migration). */
 static int history_exists(strata *s, int *exists)
 {
@@ -47,22 +42,30 @@ static int history_exists(strata *s, int *exists)
 	return rc;
 }
 
-/* Read the history into recs: one record per revision, sorted by revision, from the rows in
- * id order (the strings live in cells). */
+/* One record per revision from the history: the direction of its latest row, and the checksum
+ * of its latest up, stamp or accept.  The database does the grouping, so the cost stays small
+ * however long the history grows (the strings live in cells). */
 static int read_records(strata *s, st_strvec *cells, record **recs, size_t *n)
 {
-	st_buf b = ST_BUF_INIT;
-	record *rows, *out;
-	size_t i, k, m;
+	st_buf b = ST_BUF_INIT, h = ST_BUF_INIT;
+	record *out;
+	size_t i, m;
 	int exists, rc;
 
 	*recs = NULL;
 	*n = 0;
 	if ((rc = history_exists(s, &exists)) || !exists)
 		return rc;
-	st_buf_puts(&b, "SELECT revision, direction, checksum, applied_at FROM ");
-	st_put_table(s, &b, 1);
-	st_buf_puts(&b, " ORDER BY id");
+	st_put_table(s, &h, 1);
+	st_buf_printf(&b,
+		      "SELECT l.revision, l.direction, c.checksum, c.applied_at FROM "
+		      "(SELECT revision, direction FROM %s WHERE id IN "
+		      "(SELECT max(id) FROM %s GROUP BY revision)) l LEFT JOIN "
+		      "(SELECT revision, checksum, applied_at FROM %s WHERE id IN "
+		      "(SELECT max(id) FROM %s WHERE direction IN ('up', 'stamp', 'accept') "
+		      "AND checksum IS NOT NULL GROUP BY revision)) c ON c.revision = l.revision",
+		      st_buf_str(&h), st_buf_str(&h), st_buf_str(&h), st_buf_str(&h));
+	st_buf_free(&h);
 	if (st_buf_oom(&b))
 		return st_err_oom(&s->err);
 	rc = s->conn_drv->query(&s->err, s->conn, st_buf_str(&b), 4, cells);
@@ -70,37 +73,16 @@ static int read_records(strata *s, st_strvec *cells, record **recs, size_t *n)
 	if (rc)
 		return rc;
 	m = cells->n / 4;
-	rows = calloc(m + 1, sizeof(record));
-	out = calloc(m + 1, sizeof(record));
-	if (!rows || !out) {
-		free(rows);
-		free(out);
+	if (!(out = calloc(m + 1, sizeof(record))))
 		return st_err_oom(&s->err);
-	}
 	for (i = 0; i < m; i++) {
-		rows[i].revision = out[i].revision = cells->v[4 * i];
-		rows[i].last_dir = cells->v[4 * i + 1];
-		rows[i].checksum = cells->v[4 * i + 2];
-		rows[i].at = cells->v[4 * i + 3];
+		out[i].revision = cells->v[4 * i];
+		out[i].last_dir = cells->v[4 * i + 1];
+		out[i].checksum = *cells->v[4 * i + 2] ? cells->v[4 * i + 2] : NULL;
+		out[i].at = cells->v[4 * i + 3];
 	}
-	if (m > 1)
-		qsort(out, m, sizeof(record), cmp_record);
-	for (i = 0, k = 0; i < m; i++)
-		if (!k || strcmp(out[k - 1].revision, out[i].revision) != 0)
-			out[k++] = out[i];
-	/* Replay the rows in order: the last one of each revision decides. */
-	for (i = 0; i < m; i++) {
-		record *r = bsearch(&rows[i], out, k, sizeof(record), cmp_record);
-		r->last_dir = rows[i].last_dir;
-		if (strcmp(rows[i].last_dir, "down") != 0 && strcmp(rows[i].last_dir, "unstamp") != 0 &&
-		    strcmp(rows[i].last_dir, "failed") != 0 && *rows[i].checksum) {
-			r->checksum = rows[i].checksum;
-			r->at = rows[i].at;
-		}
-	}
-	free(rows);
 	*recs = out;
-	*n = k;
+	*n = m;
 	return 0;
 }
 
