@@ -186,6 +186,34 @@ int st_db_absent(strata *s)
 
 /* ---- strata's own tables ---------------------------------------------------------------- */
 
+/* strata's own tables gain columns over versions; a history table an older strata made gets
+ * them here (columns added later: note).  Offline, the CREATE above has them already. */
+static int upgrade_own_tables(strata *s)
+{
+	st_buf b = ST_BUF_INIT;
+	st_strvec none = { 0 };
+	st_err probe = { 0 };
+	int rc;
+
+	if (s->conn_drv->caps & ST_CAP_OFFLINE)
+		return 0;
+	st_buf_puts(&b, "SELECT note FROM ");
+	st_put_table(s, &b, 1);
+	st_buf_puts(&b, " WHERE 1 = 0");
+	if (st_buf_oom(&b))
+		return st_err_oom(&s->err);
+	rc = s->conn_drv->query(&probe, s->conn, st_buf_str(&b), 1, &none);
+	st_buf_free(&b);
+	st_strvec_free(&none);
+	st_err_clear(&probe);
+	if (!rc)
+		return 0;
+	st_buf_puts(&b, "ALTER TABLE ");
+	st_put_table(s, &b, 1);
+	st_buf_puts(&b, " ADD COLUMN note TEXT");
+	return st_exec_buf(s, &b);
+}
+
 int st_ensure_tables(strata *s)
 {
 	st_buf b = ST_BUF_INIT;
@@ -209,7 +237,7 @@ int st_ensure_tables(strata *s)
 		      "    applied_at %s NOT NULL,\n    duration_ms INTEGER,\n"
 		      "    applied_by VARCHAR(255),\n    strata_version VARCHAR(32),\n    note TEXT\n)",
 		      dialect->history_id_ddl, dialect->timestamp_type);
-	if ((rc = st_exec_buf(s, &b)) == 0)
+	if ((rc = st_exec_buf(s, &b)) == 0 && (rc = upgrade_own_tables(s)) == 0)
 		return 0;
 fail:
 	{
