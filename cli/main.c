@@ -256,6 +256,9 @@ int main(int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* Past a file-size limit (ulimit -f), write() should fail with EFBIG, which SQLite reports
+	 * and the runner rolls back, instead of the kernel killing strata mid-write. */
+	signal(SIGXFSZ, SIG_IGN);
 	rc = cmd->fn(cmd, &a);
 	cli_progress_line_end();
 	if (fflush(stdout) && rc == EXIT_OK) {

@@ -7,6 +7,7 @@
 
 #include <limits.h>
 #include <sqlite3.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,7 +62,15 @@ static int db_error(st_err *err, st_conn *c, int rc, const char *what)
 		st_err_hint(err, "another process held the database's write lock for more than %ld ms; "
 				 "raise lock_timeout or try again",
 			    c->timeout_ms);
-	if ((rc & 0xff) == SQLITE_FULL)
+	if ((rc & 0xff) == SQLITE_IOERR && c->db && sqlite3_system_errno(c->db) == EFBIG) {
+		/* SQLite says only "disk I/O error" when write() hits the file-size limit. */
+		if (what)
+			st_err_set(err, code, "%s: %s (file size limit exceeded)", what, msg);
+		else
+			st_err_set(err, code, "%s (file size limit exceeded)", msg);
+	}
+	if ((rc & 0xff) == SQLITE_FULL || ((rc & 0xff) == SQLITE_IOERR && c->db &&
+					   sqlite3_system_errno(c->db) == EFBIG))
 		st_err_hint(err, "free disk space (or raise the file size limit) and run again; the "
 				 "failed migration was rolled back");
 	if ((rc & 0xff) == SQLITE_READONLY)
