@@ -98,16 +98,18 @@ int st_write_file_atomic(st_err *err, const char *path, const char *data, size_t
 		free(tmp);
 		return st_err_set(err, STRATA_EIO, "cannot write %s: %s", path, strerror(e));
 	}
-	if (write_all(fd, data, len) || fchmod(fd, 0644) || fsync(fd) || close(fd) ||
-	    rename(tmp, path)) {
+	if (write_all(fd, data, len) || fchmod(fd, 0644) || fsync(fd)) {
 		e = errno;
 		close(fd);
-		unlink(tmp);
+	} else if (close(fd) || rename(tmp, path)) {
+		e = errno; /* the descriptor is closed either way: never close it twice */
+	} else {
 		free(tmp);
-		return st_err_set(err, STRATA_EIO, "cannot write %s: %s", path, strerror(e));
+		return 0;
 	}
+	unlink(tmp);
 	free(tmp);
-	return 0;
+	return st_err_set(err, STRATA_EIO, "cannot write %s: %s", path, strerror(e));
 }
 
 int st_path_exists(const char *path)
