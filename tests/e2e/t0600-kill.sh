@@ -198,10 +198,13 @@ for engine in $(engines); do
   lo=$(printf '%s\n' $landed | sort -n | head -1)
   hi=$(printf '%s\n' $landed | sort -n | tail -1)
   echo "# $e: $tries runs, $completed finished before their kill (each at head, then the database was emptied), kills found $dist different states between ${lo:-?} and ${hi:-?} applied revisions"
-  if [ "$dist" -ge $((KILLS / 5)) ]; then
+  # At least one kill in ten at a state of its own.  (Not more: under ASan or on a busy
+  # machine start-up is a large share of each run, so many kills land before the first
+  # commit; the delays then miss nothing, they only find fewer distinct states.)
+  if [ "$dist" -ge $((KILLS / 10)) ] && [ "${hi:-0}" -gt $((N / 2)) ]; then
     ok "$e: the kills landed at $dist different points of the upgrade"
   else
-    not_ok "$e: the kills landed at $dist different points of the upgrade (too few: the delays miss the upgrade)"
+    not_ok "$e: the kills landed at $dist different points of the upgrade (too few, or none past half-way: the delays miss the upgrade)"
   fi
   [ "$e" = sqlite ] && echo "# $e: $hot kills left a hot rollback journal, which the next reader rolled back"
 
