@@ -66,7 +66,8 @@ def down_sql(i):
 
 ALEMBIC_ENV = '''\
 # Alembic environment for the benchmark: the URL comes from $BENCH_URL.  One transaction per
-# migration (transaction_per_migration=True).  On SQLite, pysqlite would commit each DDL
+# migration (transaction_per_migration=True), or with $BENCH_SINGLE=1 the whole run in one
+# transaction (transaction_per_migration=False).  On SQLite, pysqlite would commit each DDL
 # statement on its own; SQLAlchemy's documented recipe (isolation_level=None plus an explicit
 # BEGIN) makes each migration one real transaction, as it is for the other tools.
 import os
@@ -86,7 +87,8 @@ if url.startswith("sqlite"):
         conn.exec_driver_sql("BEGIN")
 
 with engine.connect() as connection:
-    context.configure(connection=connection, transaction_per_migration=True)
+    context.configure(connection=connection,
+                      transaction_per_migration=os.environ.get("BENCH_SINGLE") != "1")
     with context.begin_transaction():
         context.run_migrations()
 '''
@@ -143,6 +145,15 @@ def gen_floor(d, n):
         for i in range(1, n + 1):
             f.write("BEGIN;\n" + "\n".join(up_sql(i)) +
                     "\nUPDATE bench_version SET version_num = '%s';\nCOMMIT;\n" % rev_id(i))
+    # One-transaction mode's floor: the same statements and version-table writes, one
+    # BEGIN/COMMIT around the whole run.
+    with open(os.path.join(d, "up1.sql"), "w") as f:
+        f.write("BEGIN;\nCREATE TABLE bench_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY);"
+                "\nINSERT INTO bench_version VALUES ('');\n")
+        for i in range(1, n + 1):
+            f.write("\n".join(up_sql(i)) +
+                    "\nUPDATE bench_version SET version_num = '%s';\n" % rev_id(i))
+        f.write("COMMIT;\n")
     with open(os.path.join(d, "down.sql"), "w") as f:
         for i in range(n, 0, -1):
             f.write("BEGIN;\n" + "\n".join(down_sql(i)) +
@@ -150,6 +161,191 @@ def gen_floor(d, n):
 
 
 GEN = {STRATA: gen_strata, ALEMBIC: gen_alembic, DBMATE: gen_dbmate, FLOOR: gen_floor}
+
+
+# --------------------------------------------------------------------------------------------
+# Autogenerate and check: a schema of K tables, each with a primary key, an index on a column
+# and a foreign key to the previous table (indexed too), built by migrations of 10 tables
+# each; schema.sql describes exactly that, schema-changed.sql adds a table, a column and an
+# index.  `id INTEGER NOT NULL PRIMARY KEY`: without NOT NULL, SQLite reports the rowid column
+# as nullable and Alembic would see a change in every table.
+
+AG_PER_REV = 10
+
+
+def ag_table(i):
+    return "a%04d" % i
+
+
+def ag_ddl(i, note=False):
+    t = ag_table(i)
+    cols = ["id INTEGER NOT NULL PRIMARY KEY", "name TEXT NOT NULL",
+            "qty INTEGER NOT NULL DEFAULT 0"]
+    if i > 1:
+        cols.append("parent_id INTEGER REFERENCES %s (id)" % ag_table(i - 1))
+    if note:
+        cols.append("note TEXT")
+    s = ["CREATE TABLE %s (\n    %s\n);" % (t, ",\n    ".join(cols)),
+         "CREATE INDEX %s_name ON %s (name);" % (t, t)]
+    if i > 1:
+        s.append("CREATE INDEX %s_parent ON %s (parent_id);" % (t, t))
+    return s
+
+
+def ag_schema(k, changed):
+    """schema.sql (the tables the migrations make) or schema-changed.sql (a few changes)."""
+    out = []
+    for i in range(1, k + 1):
+        out += ag_ddl(i, note=changed and i == 1)
+    if changed:
+        out.append("CREATE INDEX %s_qty ON %s (qty);" % (ag_table(2), ag_table(2)))
+        out += ag_ddl(k + 1)
+    return "\n".join(out) + "\n"
+
+
+def ag_revs(k):
+    """[(revision id, down revision id or None, up statements, down statements)]"""
+    revs = []
+    for lo in range(1, k + 1, AG_PER_REV):
+        hi = min(k, lo + AG_PER_REV - 1)
+        up = [st for i in range(lo, hi + 1) for st in ag_ddl(i)]
+        down = ["DROP TABLE %s;" % ag_table(i) for i in range(hi, lo - 1, -1)]
+        rid = "ag%010d" % (len(revs) + 1)
+        revs.append((rid, revs[-1][0] if revs else None, up, down))
+    return revs
+
+
+def gen_ag_strata(d, k):
+    """strata's project; the raw floor's scripts live here too (they read its schema.sql)."""
+    os.makedirs(os.path.join(d, "migrations", "versions"))
+    for ini, schema in (("strata.ini", "schema.sql"), ("strata-changed.ini", "schema-changed.sql")):
+        write(os.path.join(d, ini), "[strata]\nscript_location = migrations\n"
+              "url = sqlite:///unused.db\nschema_file = %s\n" % schema)
+    write(os.path.join(d, "schema.sql"), ag_schema(k, False))
+    write(os.path.join(d, "schema-changed.sql"), ag_schema(k, True))
+    for rid, down_rev, up, down in ag_revs(k):
+        head = ["-- revision: %s" % rid] + (["-- down_revision: %s" % down_rev] if down_rev else [])
+        write(os.path.join(d, "migrations", "versions", "%s_tables.sql" % rid),
+              "\n".join(head) + "\n\n-- migrate:up\n" + "\n".join(up) +
+              "\n\n-- migrate:down\n" + "\n".join(down) + "\n")
+    # The floor on SQLite: the engine executes schema.sql into an in-memory database and both
+    # schemas are read back (sqlite_master and every table's columns, indexes and foreign
+    # keys), in one sqlite3 process.  $LIVE is the database at head, attached read-only.
+    read_back = []
+    for schema in ("main", "live"):
+        read_back.append("SELECT type, name, tbl_name, sql FROM %s.sqlite_master ORDER BY name;"
+                         % schema)
+        read_back.append(
+            "SELECT m.name, p.* FROM %s.sqlite_master m, pragma_table_info(m.name, '%s') p "
+            "WHERE m.type = 'table';" % (schema, schema))
+        read_back.append(
+            "SELECT m.name, p.* FROM %s.sqlite_master m, pragma_index_list(m.name, '%s') p "
+            "WHERE m.type = 'table';" % (schema, schema))
+        read_back.append(
+            "SELECT m.name, p.* FROM %s.sqlite_master m, pragma_foreign_key_list(m.name, '%s') p "
+            "WHERE m.type = 'table';" % (schema, schema))
+    for name, schema in (("floor-check.sql", "schema.sql"),
+                         ("floor-changed.sql", "schema-changed.sql")):
+        write(os.path.join(d, name), ".read %s\nATTACH 'file:@LIVE@?mode=ro' AS live;\n%s\n"
+              % (schema, "\n".join(read_back)))
+    # The floor on PostgreSQL: one psql process makes a scratch database from template0, runs
+    # schema.sql there, reads both schemas from the catalogs (columns with types and defaults,
+    # indexes, constraints: what strata reads) and drops the scratch database.
+    pg_read = (
+        "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+        "pg_get_expr(d.adbin, d.adrelid) FROM pg_attribute a JOIN pg_class c ON c.oid = "
+        "a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_attrdef d ON "
+        "d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE n.nspname = 'public' AND "
+        "a.attnum > 0 AND NOT a.attisdropped ORDER BY 1, 2;\n"
+        "SELECT i.indexrelid::regclass, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN "
+        "pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE "
+        "n.nspname = 'public' ORDER BY 1;\n"
+        "SELECT conrelid::regclass, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2;\n")
+    for name, schema in (("floor-check.psql", "schema.sql"),
+                         ("floor-changed.psql", "schema-changed.sql")):
+        write(os.path.join(d, name),
+              "\\set ON_ERROR_STOP 1\nDROP DATABASE IF EXISTS bench_floor_shadow;\n"
+              "CREATE DATABASE bench_floor_shadow TEMPLATE template0;\n"
+              "\\c bench_floor_shadow\n\\i %s\n%s\\c @LIVE@\n%s"
+              "\\c postgres\nDROP DATABASE bench_floor_shadow;\n" % (schema, pg_read, pg_read))
+
+
+AG_ALEMBIC_ENV = '''\
+# Alembic environment for the autogenerate benchmark: the URL comes from $BENCH_URL, the
+# SQLAlchemy models from the module named by $BENCH_MODELS (models or models_changed).
+import importlib, os, sys
+from alembic import context
+from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+target_metadata = importlib.import_module(os.environ.get("BENCH_MODELS", "models")).metadata
+engine = create_engine(os.environ["BENCH_URL"], poolclass=NullPool)
+with engine.connect() as connection:
+    context.configure(connection=connection, target_metadata=target_metadata)
+    with context.begin_transaction():
+        context.run_migrations()
+'''
+
+AG_ALEMBIC_MAKO = '''\
+"""${message}"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = ${repr(up_revision)}
+down_revision = ${repr(down_revision)}
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    ${upgrades if upgrades else "pass"}
+
+
+def downgrade():
+    ${downgrades if downgrades else "pass"}
+'''
+
+
+def ag_models(k, changed):
+    """A models module: the same K tables as SQLAlchemy Table objects."""
+    def tbl(i, note=False):
+        c = ["Column('id', Integer, primary_key=True, autoincrement=False)",
+             "Column('name', Text, nullable=False)",
+             "Column('qty', Integer, nullable=False, server_default='0')"]
+        if i > 1:
+            c.append("Column('parent_id', Integer, ForeignKey('%s.id'))" % ag_table(i - 1))
+        if note:
+            c.append("Column('note', Text)")
+        c.append("Index('%s_name', 'name')" % ag_table(i))
+        if i > 1:
+            c.append("Index('%s_parent', 'parent_id')" % ag_table(i))
+        return "Table(%r, metadata,\n      %s)" % (ag_table(i), ",\n      ".join(c))
+    out = ["from sqlalchemy import MetaData, Table, Column, Integer, Text, ForeignKey, Index", "",
+           "metadata = MetaData()", ""]
+    out += [tbl(i, changed and i == 1) for i in range(1, k + 1)]
+    if changed:
+        out.append("Index('%s_qty', metadata.tables['%s'].c.qty)" % (ag_table(2), ag_table(2)))
+        out.append(tbl(k + 1))
+    return "\n".join(out) + "\n"
+
+
+def gen_ag_alembic(d, k):
+    os.makedirs(os.path.join(d, "migrations", "versions"))
+    write(os.path.join(d, "alembic.ini"), "[alembic]\nscript_location = migrations\n")
+    write(os.path.join(d, "migrations", "env.py"), AG_ALEMBIC_ENV)
+    write(os.path.join(d, "migrations", "script.py.mako"), AG_ALEMBIC_MAKO)
+    write(os.path.join(d, "models.py"), ag_models(k, False))
+    write(os.path.join(d, "models_changed.py"), ag_models(k, True))
+    for rid, down_rev, up, down in ag_revs(k):
+        body = ['"""tables"""', "from alembic import op", "", "revision = %r" % rid,
+                "down_revision = %r" % down_rev, "branch_labels = None", "depends_on = None",
+                "", "", "def upgrade():"]
+        body += ["    op.execute(%r)" % st for st in up]
+        body += ["", "", "def downgrade():"]
+        body += ["    op.execute(%r)" % st for st in down]
+        write(os.path.join(d, "migrations", "versions", "%s_tables.py" % rid), "\n".join(body) + "\n")
 
 
 # --------------------------------------------------------------------------------------------
@@ -177,6 +373,7 @@ class Bench:
         self.psql = os.path.join(self.pg["STRATA_PG_BIN"], "psql") if self.pg else "psql"
         self.projects = {}
         self.results = {}     # key -> {tool: {"t": [...], "rss": [...]}}
+        self.notes = []       # what the run noticed (Alembic's extra autogenerate operations)
         self.log = open(os.path.join(self.work, "commands.log"), "w")
         self.started = time.time()
 
@@ -232,7 +429,7 @@ class Bench:
             raise Failed("psql: %s: %s" % (sql, p.stderr.strip()))
         return p.stdout
 
-    def count_tables(self, engine, tool, purpose):
+    def count_tables(self, engine, tool, purpose, prefix="t"):
         if engine == "sqlite":
             import sqlite3
             p = self.sqlite_path(tool, purpose)
@@ -241,11 +438,12 @@ class Bench:
             c = sqlite3.connect(p)
             try:
                 return c.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
-                                 "name GLOB 't[0-9][0-9][0-9][0-9]*'").fetchone()[0]
+                                 "name GLOB '%s[0-9][0-9][0-9][0-9]*'" % prefix).fetchone()[0]
             finally:
                 c.close()
         out = self.psql_admin("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND "
-                              "tablename ~ '^t[0-9]{5,}$'", db=self.db_name(tool, purpose))
+                              "tablename ~ '^%s[0-9]{4,}$'" % prefix,
+                              db=self.db_name(tool, purpose))
         return int(out.strip())
 
     def check(self, engine, tool, purpose, expected, what):
@@ -265,14 +463,18 @@ class Bench:
         if tool == STRATA:
             base = [self.strata, "-q", "-c", os.path.join(d, "strata.ini"), "--url", url]
             argv = {"up": ["upgrade", "head"], "down": ["downgrade", "base"],
+                    "up1": ["upgrade", "head", "--single-transaction"],
                     "up-noop": ["upgrade", "head"],
                     "current": ["current"], "status": ["status"], "heads": ["heads"],
                     "history": ["history"], "history-i": ["history", "-i"]}.get(op)
             return argv and [(base + argv, d, None, env)]
         if tool == ALEMBIC:
             env = dict(os.environ, BENCH_URL=url)
+            if op == "up1":
+                env["BENCH_SINGLE"] = "1"
             base = [self.alembic, "-c", os.path.join(d, "alembic.ini")]
             argv = {"up": ["upgrade", "head"], "down": ["downgrade", "base"],
+                    "up1": ["upgrade", "head"],
                     "up-noop": ["upgrade", "head"],
                     "current": ["current"], "heads": ["heads"], "history": ["history"],
                     "history-i": ["history", "-i"]}.get(op)
@@ -290,14 +492,14 @@ class Bench:
         if tool == FLOOR:
             if engine == "sqlite":
                 p = self.sqlite_path(tool, purpose)
-                if op in ("up", "down"):
+                if op in ("up", "down", "up1"):
                     return [(["sqlite3", "-batch", "-bail", p], d, os.path.join(d, op + ".sql"), env)]
                 if op == "current":
                     return [(["sqlite3", "-readonly", p, "SELECT version_num FROM bench_version"],
                              d, None, env)]
                 return None
             pgurl = self.url(engine, tool, purpose)
-            if op in ("up", "down"):
+            if op in ("up", "down", "up1"):
                 return [([self.psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", pgurl, "-f",
                           os.path.join(d, op + ".sql")], d, None, env)]
             if op == "current":
@@ -306,7 +508,11 @@ class Bench:
             return None
         raise ValueError(tool)
 
-    def run1(self, argv, cwd, stdin, env, memory):
+    def run_cmd(self, c, memory):
+        """Run a command tuple (argv, cwd, stdin, env[, accepted exit codes])."""
+        return self.run1(*c[:4], memory=memory, ok=c[4] if len(c) > 4 else (0,))
+
+    def run1(self, argv, cwd, stdin, env, memory, ok=(0,)):
         """Run one process; return (seconds, max RSS in KiB or None)."""
         memfile = None
         if memory:
@@ -322,7 +528,7 @@ class Bench:
         out.close()
         if stdin:
             inp.close()
-        if p.returncode != 0:
+        if p.returncode not in ok:
             with open(os.path.join(self.work, "last.out")) as f:
                 tail = f.read()[-3000:]
             raise Failed("exit %d: %s\n%s" % (p.returncode, " ".join(argv), tail))
@@ -335,8 +541,8 @@ class Bench:
 
     def measure(self, key, tool, cmds, memory):
         total, rss = 0.0, None
-        for argv, cwd, stdin, env in cmds:
-            t, r = self.run1(argv, cwd, stdin, env, memory)
+        for c in cmds:
+            t, r = self.run_cmd(c, memory)
             total += t
             if r is not None:
                 rss = max(rss or 0, r)
@@ -351,15 +557,18 @@ class Bench:
         print("[%3d:%02d] %s" % (el // 60, el % 60, msg), file=sys.stderr, flush=True)
 
     # ---- the cases
-    def migrate_cases(self, engine, n, tools, reps, down, rep0=0, min_reps=None, until=None):
+    def migrate_cases(self, engine, n, tools, reps, down, rep0=0, min_reps=None, until=None,
+                      op="up"):
         """upgrade head (and downgrade base) at N, REPS times, tools alternating (repetitions
         numbered from REP0, which sets the order).  These runs are long enough for
         /usr/bin/time's extra process not to matter (< 1 ms), so memory is measured in the
         timed runs themselves.  After MIN_REPS repetitions, another one starts only if it
         would end before UNTIL (time.time()), judging by the last one: on a busy machine the
         run gets fewer repetitions instead of taking an hour."""
-        self.say("%s: upgrade head%s, N=%d: %s, %s" % (
-            engine, " + downgrade base" if down else "", n, ", ".join(tools),
+        tools = [t for t in tools if self.commands(engine, t, "mig", op, n)]
+        self.say("%s: upgrade head%s%s, N=%d: %s, %s" % (
+            engine, " in one transaction" if op == "up1" else "",
+            " + downgrade base" if down else "", n, ", ".join(tools),
             "%d repetition(s)" % reps if not rep0 else "repetition %d" % (rep0 + 1)))
         for t in tools:
             self.project(t, n)
@@ -374,10 +583,10 @@ class Bench:
             order = tools[rep % len(tools):] + tools[:rep % len(tools)]
             for tool in order:
                 self.reset(engine, tool, "mig")
-                t = self.measure((engine, "up", n), tool,
-                                 self.commands(engine, tool, "mig", "up", n), True)
+                t = self.measure((engine, op, n), tool,
+                                 self.commands(engine, tool, "mig", op, n), True)
                 self.check(engine, tool, "mig", n, "upgrade head")
-                msg = "  rep %d %-8s up %7.3f s" % (rep + 1, tool, t)
+                msg = "  rep %d %-8s %s %7.3f s" % (rep + 1, tool, op, t)
                 dc = down and self.commands(engine, tool, "mig", "down", n)
                 if dc and (tool != DBMATE or n <= self.a.dbmate_down_max):
                     t = self.measure((engine, "down", n), tool, dc, True)
@@ -386,27 +595,33 @@ class Bench:
                 self.say(msg)
             last = time.time() - started
 
-    def quick_cases(self, key_of, tools_cmds, reps):
+    def quick_cases(self, key_of, tools_cmds, reps, after=None):
         """Short operations (milliseconds to seconds): one untimed warm-up run each, then REPS
         timed runs with the tools alternating, without /usr/bin/time, then one run under
-        /usr/bin/time for memory."""
+        /usr/bin/time for memory.  AFTER: {tool: function}, called (untimed) after each of
+        that tool's runs (to check what it wrote, and to undo it)."""
         tools = list(tools_cmds)
+        after = after or {}
+        done = lambda tool: after[tool]() if tool in after else None
         for tool in tools:   # warm-up, untimed: the files and libraries into the page cache
-            for argv in tools_cmds[tool]:
-                self.run1(*argv, memory=False)
+            for c in tools_cmds[tool]:
+                self.run_cmd(c, memory=False)
+            done(tool)
         for rep in range(reps):
             order = tools[rep % len(tools):] + tools[:rep % len(tools)]
             for tool in order:
                 self.measure(key_of, tool, tools_cmds[tool], False)
+                done(tool)
         for tool in tools:
             self.measure(key_of + ("mem",), tool, tools_cmds[tool], True)
+            done(tool)
 
     def readonly_cases(self, engine, n, reps):
         self.say("%s: read-only commands on a database at head, N=%d" % (engine, n))
         for tool in TOOLS:
             self.reset(engine, tool, "ro")
-            for argv in self.commands(engine, tool, "ro", "up", n):
-                self.run1(*argv, memory=False)
+            for c in self.commands(engine, tool, "ro", "up", n):
+                self.run_cmd(c, memory=False)
             self.check(engine, tool, "ro", n, "upgrade head (read-only fixture)")
         ops = ["current", "status", "history-i", "up-noop"]
         if engine == "sqlite":
@@ -441,6 +656,166 @@ class Bench:
                 self.say("  %-8s %s" % (op, "  ".join(
                     "%s %.3f s" % (t, statistics.median(self.results[("graph", op, n)][t]["t"]))
                     for t in cmds)))
+
+    def sync_cases(self, sizes=(10, 20)):
+        """fsync/fdatasync calls of one small SQLite upgrade per tool, counted by strace at two
+        sizes: the difference is the syncs each added migration (one commit) costs, whatever
+        the tool does once per run.  strace -w also sums the wall time spent inside them."""
+        strace = shutil.which("strace")
+        if not strace:
+            self.say("syncs: no strace, not counted")
+            return
+        self.say("syncs: strace -f -c -w -e trace=fsync,fdatasync on SQLite upgrades, N=%s" %
+                 " and ".join(map(str, sizes)))
+        for n in sizes:
+            for tool in TOOLS:
+                self.reset("sqlite", tool, "sync")
+                out = os.path.join(self.work, "strace.txt")
+                c = self.commands("sqlite", tool, "sync", "up", n)[0]
+                argv = [strace, "-f", "-c", "-w", "--seccomp-bpf", "-e",
+                        "trace=fsync,fdatasync", "-o", out] + c[0]
+                try:
+                    t, _ = self.run1(argv, c[1], c[2], c[3], False)
+                except Failed as e:
+                    self.say("syncs: strace failed, not counted: %s" % str(e).splitlines()[0])
+                    return
+                self.check("sqlite", tool, "sync", n, "upgrade head under strace")
+                calls = secs = 0
+                for line in open(out):
+                    f = line.split()
+                    if f and f[-1] in ("fsync", "fdatasync"):
+                        calls += int(f[3])
+                        secs += float(f[1])
+                self.results.setdefault(("sync", n), {})[tool] = {
+                    "t": [t], "rss": [], "syncs": calls, "sync_s": secs}
+            self.say("  N=%d: %s" % (n, "  ".join(
+                "%s %d syncs" % (tool, v["syncs"]) for tool, v in
+                self.results[("sync", n)].items())))
+
+    def autogenerate_cases(self, engine):
+        for k in self.a.ag_sizes:
+            self.autogenerate_case(engine, k)
+
+    def autogenerate_case(self, engine, k):
+        """A database at head of K tables built by migrations; (a) `check` with nothing to
+        change, (b) `revision --autogenerate` with a few changes (and `check` finding them),
+        against the raw floor and Alembic's `revision --autogenerate`."""
+        purpose = "ag%d" % k
+        sd = os.path.join(self.work, "proj", "ag-strata-%d" % k)
+        ad = os.path.join(self.work, "proj", "ag-alembic-%d" % k)
+        if not os.path.isdir(sd):
+            gen_ag_strata(sd, k)
+        with_alembic = k <= self.a.ag_alembic_max
+        if with_alembic and not os.path.isdir(ad):
+            gen_ag_alembic(ad, k)
+        tools = [FLOOR, STRATA] + ([ALEMBIC] if with_alembic else [])
+        self.say("%s: autogenerate and check, %d tables: %s" % (engine, k, ", ".join(tools)))
+        # The databases at head (untimed)
+        surl = self.url(engine, STRATA, purpose)
+        strata = lambda ini, *args: [self.strata, "-q", "-c", os.path.join(sd, ini),
+                                     "--url", surl] + list(args)
+        self.reset(engine, STRATA, purpose)
+        self.run_cmd((strata("strata.ini", "upgrade", "head"), sd, None, None), False)
+        aenv = dict(os.environ, BENCH_URL=self.url(engine, ALEMBIC, purpose))
+        if with_alembic:
+            self.reset(engine, ALEMBIC, purpose)
+            self.run_cmd(([self.alembic, "-c", os.path.join(ad, "alembic.ini"), "upgrade",
+                           "head"], ad, None, aenv), False)
+        for tool in tools[1:]:
+            got = self.count_tables(engine, tool, purpose, "a")
+            if got != k:
+                raise Failed("autogenerate fixture: %s made %d tables on %s, expected %d" %
+                             (tool, got, engine, k))
+        # The floor's scripts, naming the live database
+        floor = {}
+        for which in ("check", "changed"):
+            if engine == "sqlite":
+                src, live = "floor-%s.sql" % which, self.sqlite_path(STRATA, purpose)
+            else:
+                src, live = "floor-%s.psql" % which, self.db_name(STRATA, purpose)
+            path = os.path.join(sd, "%s-%s" % (engine, src))
+            write(path, open(os.path.join(sd, src)).read().replace("@LIVE@", live))
+            if engine == "sqlite":
+                floor[which] = [(["sqlite3", "-batch", "-bail", ":memory:"], sd, path, None)]
+            else:
+                floor[which] = [([self.psql, "-X", "-q", "-d", self.pg_url("postgres", FLOOR),
+                                  "-f", path], sd, None, None)]
+
+        def alembic(models):
+            return [([self.alembic, "-c", os.path.join(ad, "alembic.ini"), "revision",
+                      "--autogenerate", "-m", models], ad, None, dict(aenv, BENCH_MODELS=models))]
+
+        def new_revision(d, ext):
+            vd = os.path.join(d, "migrations", "versions")
+            new = [f for f in os.listdir(vd) if f.endswith(ext) and not f.startswith("ag")]
+            if len(new) != 1:
+                raise Failed("autogenerate on %s, %d tables: %d new revision files in %s, "
+                             "expected 1" % (engine, k, len(new), vd))
+            path = os.path.join(vd, new[0])
+            text = open(path).read()
+            os.unlink(path)
+            shutil.rmtree(os.path.join(vd, "__pycache__"), ignore_errors=True)
+            return text
+
+        new_t = ag_table(k + 1)
+
+        def strata_after():
+            text = new_revision(sd, ".sql")
+            up = text.split("-- migrate:down")[0]
+            want = [r'CREATE TABLE "?%s"?' % new_t, r'ADD COLUMN "?note"?',
+                    r'CREATE INDEX "?%s_qty"?' % ag_table(2)]
+            missing = [w for w in want if not re.search(w, up)]
+            if missing or re.search(r"^\s*DROP", up, re.M):
+                raise Failed("strata revision --autogenerate on %s, %d tables: the revision "
+                             "lacks %s or drops something:\n%s" % (engine, k, missing, text))
+
+        def alembic_after(changed):
+            def f():
+                text = new_revision(ad, ".py")
+                up = text.split("def downgrade")[0]
+                if changed:
+                    want = [r"op\.create_table\('%s'" % new_t,
+                            r"op\.add_column\('%s', sa\.Column\('note'" % ag_table(1),
+                            r"op\.create_index\('%s_qty'" % ag_table(2)]
+                    missing = [w for w in want if not re.search(w, up)]
+                    if missing:
+                        raise Failed("alembic revision --autogenerate on %s, %d tables: the "
+                                     "revision lacks %s:\n%s" % (engine, k, missing, text))
+                    extra = len(re.findall(r"^    op\.", up, re.M)) - 5
+                else:
+                    extra = len(re.findall(r"^    op\.", up, re.M))
+                if extra > 0:
+                    note = ("Alembic on %s, %d tables: %d operation(s) beyond the expected ones "
+                            "in its revision (%s)" % (engine, k, extra,
+                                                      "with changes" if changed else "no change"))
+                    if note not in self.notes:
+                        self.notes.append(note)
+            return f
+
+        # (a) nothing to change: strata check; Alembic has no check, its autogenerate is the
+        # same comparison (it writes an empty revision, removed after each run).
+        cmds = {FLOOR: floor["check"], STRATA: [(strata("strata.ini", "check"), sd, None, None)]}
+        after = {}
+        if with_alembic:
+            cmds[ALEMBIC] = alembic("models")
+            after[ALEMBIC] = alembic_after(False)
+        self.quick_cases((engine, "ag-check", k), cmds, self.a.ag_reps, after)
+        # (b) a few changes: strata revision --autogenerate (and check, which exits 3)
+        cmds = {FLOOR: floor["changed"],
+                STRATA: [(strata("strata-changed.ini", "revision", "--autogenerate", "-m",
+                                 "changes"), sd, None, None)]}
+        after = {STRATA: strata_after}
+        if with_alembic:
+            cmds[ALEMBIC] = alembic("models_changed")
+            after[ALEMBIC] = alembic_after(True)
+        self.quick_cases((engine, "ag-revision", k), cmds, self.a.ag_reps, after)
+        self.quick_cases((engine, "ag-check-changed", k),
+                         {STRATA: [(strata("strata-changed.ini", "check"), sd, None, None,
+                                    (3,))]}, self.a.ag_reps)
+        for op in ("ag-check", "ag-revision", "ag-check-changed"):
+            self.say("  %-16s %s" % (op, "  ".join(
+                "%s %.3f s" % (t, statistics.median(v["t"]))
+                for t, v in self.results[(engine, op, k)].items())))
 
     def startup_cases(self):
         self.say("start-up: --version")
@@ -818,7 +1193,10 @@ def main():
     ap.add_argument("--from-json", metavar="FILE",
                     help="measure nothing: render the report from a run's results.json")
     ap.add_argument("--only", default="sqlite,pg,graph,startup",
-                    help="comma-separated parts: sqlite, pg, graph, startup")
+                    help="comma-separated parts: sqlite, pg, graph, startup; with an engine, "
+                         "some of its groups only: migrate (upgrade/downgrade and the "
+                         "read-only commands), single (one-transaction mode), autogenerate, "
+                         "syncs (SQLite only); all of them when none is named")
     a = ap.parse_args()
 
     if a.quick:
@@ -827,6 +1205,11 @@ def main():
     else:
         a.sizes, a.big_sizes, a.graph_sizes = [10, 100, 1000], [10000], [1000, 10000, 100000]
         a.reps, a.big_reps, a.ro_size, a.ro_reps, a.startup_reps = 5, 3, 1000, 7, 21
+    if a.quick:
+        a.ag_sizes, a.ag_reps, a.single_sizes = [10, 100], 2, [10, 100]
+    else:
+        a.ag_sizes, a.ag_reps, a.single_sizes = [10, 100, 500], 5, [100, 1000]
+    a.ag_alembic_max = 500
     a.alembic_graph_max = 10000
     a.dbmate_down_max = 100
     a.reps_for = lambda n: a.reps if n <= 100 else min(a.reps, 4)
@@ -846,6 +1229,7 @@ def main():
         meta = saved["meta"]
         b.results = {tuple(int(x) if x.isdigit() else x for x in k.split(" ")): v
                      for k, v in saved["results"].items()}
+        b.notes = meta.get("notes", [])
         parts = set()
     try:
         if "startup" in parts:
@@ -857,12 +1241,24 @@ def main():
         # near 55%, the graph near 70%.  Past those marks, a part stops at its minimum number
         # of repetitions (3, or 2 at N >= 1000).
         marks = {"sqlite": 0.30, "pg": 0.55}
+        groups = {"migrate", "single", "autogenerate", "syncs"}
+        if parts & groups:
+            groups &= parts
         for engine in engines:
             until = b.started + a.budget * 60 * marks[engine]
-            for n in a.sizes:
-                b.migrate_cases(engine, n, TOOLS, a.reps_for(n), True,
-                                min_reps=2 if n >= 1000 else 3, until=until)
-            b.readonly_cases(engine, a.ro_size, a.ro_reps)
+            if engine == "sqlite" and "syncs" in groups:
+                b.sync_cases()
+            if "migrate" in groups:
+                for n in a.sizes:
+                    b.migrate_cases(engine, n, TOOLS, a.reps_for(n), True,
+                                    min_reps=2 if n >= 1000 else 3, until=until)
+                b.readonly_cases(engine, a.ro_size, a.ro_reps)
+            if "single" in groups:
+                for n in a.single_sizes:
+                    b.migrate_cases(engine, n, [FLOOR, STRATA, ALEMBIC], a.reps_for(n), False,
+                                    op="up1")
+            if "autogenerate" in groups:
+                b.autogenerate_cases(engine)
         if "graph" in parts:
             b.graph_cases()
         # Last, the big chains (strata and the floor only), as many repetitions as the budget
@@ -873,23 +1269,19 @@ def main():
             for rep in range(a.big_reps):
                 t0_rep = time.time()
                 for engine in engines:
-                    b.migrate_cases(engine, n, [FLOOR, STRATA], 1, False, rep0=rep)
+                    if "migrate" in groups:
+                        b.migrate_cases(engine, n, [FLOOR, STRATA], 1, False, rep0=rep)
                 if rep + 1 < a.big_reps and time.time() + (time.time() - t0_rep) > deadline:
                     b.say("no more repetitions at N=%d: one more would pass the run's "
                           "%d-minute budget (--budget)" % (n, a.budget))
                     break
-        # autogenerate_cases: PLACEHOLDER.  `strata revision --autogenerate` and `strata check`
-        # come with issue #4 (landing while this was written); they are not measured yet, and
-        # no numbers are made up.  To come here: schema_file against a database at head of
-        # 10/100/1000 tables, no changes and a few, against Alembic's `revision
-        # --autogenerate` with equivalent SQLAlchemy models.
     except Failed as e:
         print("bench: a tool failed, no report:\n%s" % e, file=sys.stderr)
         return 1
     finally:
         if not a.from_json:
             meta = {"info": info, "versions": vers, "load_end": os.getloadavg(),
-                    "elapsed": time.time() - t0}
+                    "elapsed": time.time() - t0, "notes": b.notes}
             with open(os.path.join(a.work, "results.json"), "w") as f:
                 json.dump({"meta": meta, "results": {" ".join(map(str, k)): v
                                                      for k, v in b.results.items()}}, f, indent=1)
