@@ -5,7 +5,8 @@
 #   bench/run.sh            run everything (15-25 minutes on 2 cores), print the report
 #   bench/run.sh --write    the same, and rewrite BENCHMARKS.md with it
 #   bench/run.sh --quick    small sizes and few repetitions (3-4 minutes), to try the script
-#   bench/run.sh --only sqlite,pg,graph,startup    some parts only
+#   bench/run.sh --only sqlite,pg,graph,startup    some parts only; with an engine, some of its
+#                           groups only: migrate, single, autogenerate, syncs (--only sqlite,syncs)
 #   bench/run.sh --budget MIN   repeat the longest case (N=10000) only while the run stays
 #                           within MIN minutes (default 22; one repetition always runs)
 #   bench/run.sh --keep     keep the scratch folder (projects, databases, commands.log, results.json)
@@ -36,7 +37,7 @@ done
 # ---- Debian packages: strata's build dependencies, then the benchmark's own
 scripts/deps.sh build
 want=(sqlite3 postgresql postgresql-client python3 alembic python3-alembic python3-sqlalchemy
-      python3-psycopg2 time npm)
+      python3-psycopg2 time strace npm)
 missing=()
 for p in "${want[@]}"; do
   if [ "$p" = npm ] && command -v npm >/dev/null 2>&1; then continue; fi
