@@ -602,11 +602,13 @@ class Bench:
                 self.say(msg)
             last = time.time() - started
 
-    def quick_cases(self, key_of, tools_cmds, reps, after=None):
+    def quick_cases(self, key_of, tools_cmds, reps, after=None, inline_memory=False):
         """Short operations (milliseconds to seconds): one untimed warm-up run each, then REPS
         timed runs with the tools alternating, without /usr/bin/time, then one run under
-        /usr/bin/time for memory.  AFTER: {tool: function}, called (untimed) after each of
-        that tool's runs (to check what it wrote, and to undo it)."""
+        /usr/bin/time for memory (INLINE_MEMORY: the timed runs are under /usr/bin/time
+        instead, for operations long enough that its extra process does not matter).  AFTER:
+        {tool: function}, called (untimed) after each of that tool's runs (to check what it
+        wrote, and to undo it)."""
         tools = list(tools_cmds)
         after = after or {}
         done = lambda tool: after[tool]() if tool in after else None
@@ -617,9 +619,13 @@ class Bench:
         for rep in range(reps):
             order = tools[rep % len(tools):] + tools[:rep % len(tools)]
             for tool in order:
-                self.measure(key_of, tool, tools_cmds[tool], False)
+                self.measure(key_of, tool, tools_cmds[tool], inline_memory)
                 done(tool)
         for tool in tools:
+            if inline_memory:
+                self.results.setdefault(key_of + ("mem",), {})[tool] = {
+                    "t": [], "rss": self.results[key_of][tool]["rss"]}
+                continue
             self.measure(key_of + ("mem",), tool, tools_cmds[tool], True)
             done(tool)
 
@@ -839,8 +845,8 @@ class Bench:
         if with_alembic:
             cmds[ALEMBIC] = alembic("models")
             after[ALEMBIC] = alembic_after(False)
-        reps = self.a.ag_reps_for(k)
-        self.quick_cases((engine, "ag-check", k), cmds, reps, after)
+        reps, inline = self.a.ag_reps_for(engine, k), k >= 100
+        self.quick_cases((engine, "ag-check", k), cmds, reps, after, inline)
         # (b) a few changes: strata revision --autogenerate (and check, which exits 3)
         cmds = {FLOOR: floor["changed"],
                 STRATA: [(strata("strata-changed.ini", "revision", "--autogenerate", "-m",
@@ -849,10 +855,10 @@ class Bench:
         if with_alembic:
             cmds[ALEMBIC] = alembic("models_changed")
             after[ALEMBIC] = alembic_after(True)
-        self.quick_cases((engine, "ag-revision", k), cmds, reps, after)
+        self.quick_cases((engine, "ag-revision", k), cmds, reps, after, inline)
         self.quick_cases((engine, "ag-check-changed", k),
                          {STRATA: [(strata("strata-changed.ini", "check"), sd, None, None,
-                                    (3,))]}, reps)
+                                    (3,))]}, reps, None, inline)
         for op in ("ag-check", "ag-revision", "ag-check-changed"):
             self.say("  %-16s %s" % (op, "  ".join(
                 "%s %.3f s" % (t, statistics.median(v["t"]))
@@ -1128,7 +1134,8 @@ def autogenerate_section(r, a, notes):
          "objects (`target_metadata` in `env.py`, its default comparisons) and a database at "
          "head built by Alembic migrations running the same SQL; Alembic 1.8.1 has no `check`, so "
          "its (a) is `revision --autogenerate` with nothing to change (it writes an empty "
-         "revision, removed after each run). Medians, one untimed warm-up run each.\n",
+         "revision, removed after each run). Medians, one untimed warm-up run each; peak memory from "
+         "the timed runs (at 10 tables, from one more run).\n",
          md_table(["work (medians, s)", "runs", "raw floor", "strata", "Alembic",
                    "strata ÷ floor", "Alembic ÷ strata"], rows), "",
          "Peak memory (MiB):\n",
@@ -1138,10 +1145,11 @@ def autogenerate_section(r, a, notes):
     return "\n".join(s)
 
 
-def measured_size(r, engine, op, n):
+def measured_size(r, engine, op, n, need=()):
     """N if (engine, op, N) was measured, else the largest size measured (a --quick or --only
-    run), or None."""
-    ns = sorted(k[2] for k in r if len(k) == 3 and k[0] == engine and k[1] == op)
+    run) with every tool in NEED, or None."""
+    ns = sorted(k[2] for k in r if len(k) == 3 and k[0] == engine and k[1] == op and
+                all(t in r[k] for t in need))
     if not ns:
         return None
     return n if n in ns else ns[-1]
@@ -1164,9 +1172,10 @@ def targets_section(r, a):
         else:
             rows.append([target, measured, MET if ok else NOT, why_met if ok else why_not])
 
-    def at(engine, op, n):
-        m = measured_size(r, engine, op, n)
-        note = "" if m is None or m == n else " (measured at N=%d only, not %d)" % (m, n)
+    def at(engine, op, n, need=(), unit="N=%d"):
+        m = measured_size(r, engine, op, n, need)
+        note = "" if m is None or m == n else " (measured at %s only, not %s)" % (
+            unit % m, unit % n)
         return m, note
 
     st = sync_stats(r)
@@ -1179,15 +1188,21 @@ def targets_section(r, a):
         if noop is None or gap is None:
             return ""
         rest = gap - noop
-        return ("of the %s over the floor, strata's fixed cost per run (`upgrade head` with "
-                "nothing to do at N=%d: start-up, reading the revisions, connecting, reading the "
-                "version table) is %s; the remaining %s is %s per migration of strata's own "
-                "work beyond the floor's statements and version-table write (its history rows, "
-                "statement splitting, round trips). " % (
-                    ms(gap), m, ms(noop), ms(max(rest, 0)), ms(max(rest, 0) / n)))
+        what = ("strata's fixed cost per run (`upgrade head` with nothing to do at N=%d: "
+                "start-up, reading the revisions, connecting, reading the version table) is %s"
+                % (m, ms(noop)))
+        if rest <= 0:
+            return ("of the %s over the floor, %s: as much as the whole gap, so the migrations "
+                    "themselves cost no more than the floor's; the fixed cost is what to cut. "
+                    % (ms(gap), what))
+        return ("of the %s over the floor, %s; the remaining %s is %s per migration of "
+                "strata's own work beyond the floor's statements and version-table write (its "
+                "history rows, statement splitting, round trips): closing the gap means cutting "
+                "both. " % (
+                    ms(gap), what, ms(rest), ms(rest / n)))
 
     # ---- 1. upgrade head, a transaction per migration
-    n, note = at("sqlite", "up", 1000)
+    n, note = at("sqlite", "up", 1000, need=(STRATA, FLOOR, DBMATE))
     if n:
         s_, f_, d_ = (med(r, ("sqlite", "up", n), t) for t in (STRATA, FLOOR, DBMATE))
         ok = s_ is not None and f_ is not None and d_ is not None and s_ <= f_ and s_ < d_
@@ -1217,17 +1232,16 @@ def targets_section(r, a):
             "strata %s s, floor %s s (×%s), dbmate %s s%s" % (
                 fs(s_), fs(f_), "%.2f" % (s_ / f_) if s_ and f_ else "–", fs(d_), note),
             ok if s_ is not None else None, why, sy)
-    n, note = at("pg", "up", 1000)
+    n, note = at("pg", "up", 1000, need=(STRATA, FLOOR))
     if n:
         s_, f_ = med(r, ("pg", "up", n), STRATA), med(r, ("pg", "up", n), FLOOR)
         ok = None if s_ is None or f_ is None else s_ <= 1.10 * f_
         add("PostgreSQL `upgrade head`, N=1000, a transaction per migration: within 1.10× "
             "of the `psql` floor", "strata %s s, floor %s s: ×%.2f%s" % (
                 fs(s_), fs(f_), s_ / f_, note) if ok is not None else "",
-            ok, fixed_cost("pg", s_ - f_, n) + "Closing it means cutting those." if ok is not None
-            else "")
+            ok, fixed_cost("pg", s_ - f_, n) if ok is not None else "")
     for engine, eng, client in (("sqlite", "SQLite", "`sqlite3`"), ("pg", "PostgreSQL", "`psql`")):
-        n, note = at(engine, "up1", 1000)
+        n, note = at(engine, "up1", 1000, need=(STRATA, FLOOR))
         if not n:
             continue
         s_, f_ = med(r, (engine, "up1", n), STRATA), med(r, (engine, "up1", n), FLOOR)
@@ -1236,14 +1250,13 @@ def targets_section(r, a):
             "`BEGIN`/`COMMIT` through %s)" % (eng, client),
             "strata %s s, floor %s s: ×%.2f%s" % (fs(s_), fs(f_), s_ / f_, note)
             if ok is not None else "", ok,
-            fixed_cost(engine, s_ - f_, n) + "Closing it means cutting those."
-            if ok is not None else "")
+            fixed_cost(engine, s_ - f_, n) if ok is not None else "")
 
     # ---- 2. current and status
     su = med(r, ("startup",), STRATA)
     sq = med(r, ("startup",), FLOOR)
     for engine, eng in (("sqlite", "SQLite"), ("pg", "PostgreSQL")):
-        n, note = at(engine, "current", a.ro_size)
+        n, note = at(engine, "current", 1000, need=(STRATA, FLOOR))
         if not n:
             continue
         c = med(r, (engine, "current", n), STRATA)
@@ -1265,8 +1278,8 @@ def targets_section(r, a):
                "(`strata --version`) is %s (`sqlite3 --version`: %s)%s; the rest is connecting "
                "and reading the version table. " % (
                    need, ms(d_), ms(worst), ms(su), ms(sq),
-                   "; reading and checking the %d revision files without a database "
-                   "(`heads`) takes %s in all" % (n, ms(heads)) if heads else ""))
+                   "; start-up plus reading and checking the %d revision files, without a "
+                   "database (`heads`), %s" % (n, ms(heads)) if heads else ""))
         add(target, "`current` %s, `status` %s; floor %s, dbmate `status` %s%s" % (
             ms(c), ms(stt), ms(f_), ms(d_), note), ok, why)
     ratios = []
@@ -1302,6 +1315,7 @@ def targets_section(r, a):
         return "Each revision added costs %.1f µs (`heads`) / %.1f µs (`history`) (from %s to " \
                "%s revisions); " % (v[0], v[1], "{:,}".format(m), "{:,}".format(n))
     for n, limit in ((10000, 0.050), (100000, 0.5)):
+        target_n = n
         vals = graph(n)
         if not vals:
             ns = sorted(k[2] for k in r if len(k) == 3 and k[0] == "graph")
@@ -1315,7 +1329,7 @@ def targets_section(r, a):
         worst = max(v[1] for v in vals)
         ok = worst < limit
         why = (marginal(n) + "process start %s. Under %s needs at most %.1f µs per revision "
-               "all included." % (ms(su), ms(limit), limit / n * 1e6))
+               "all included." % (ms(su), ms(limit), limit / target_n * 1e6))
         add("`heads` and `history` over {:,} revisions: under {}".format(
             10000 if limit < 0.1 else 100000, ms(limit)),
             ", ".join("`%s` %s" % (op, ms(v)) for op, v, _ in vals) + note, ok, why)
@@ -1329,14 +1343,13 @@ def targets_section(r, a):
                         ms(x / 30) for _, _, x in vals if x) + why)
 
     # ---- 4. autogenerate + check
-    k, note = at("sqlite", "ag-check", 500)
+    k, note = at("sqlite", "ag-check", 500, need=(STRATA,), unit="%d tables")
     if k:
         c = med(r, ("sqlite", "ag-check", k), STRATA)
         g = med(r, ("sqlite", "ag-revision", k), STRATA)
         fc = med(r, ("sqlite", "ag-check", k), FLOOR)
         fg = med(r, ("sqlite", "ag-revision", k), FLOOR)
         if c is not None and g is not None:
-            note = note.replace("N=", "").replace(", not", " tables, not")
             why = ("Of the %s, the engine's own work (the floor: executing the schema file into "
                    "memory and reading back both schemas) is %s and strata's process start %s "
                    "per command; the rest, %s, is strata's reading and comparing of both "
@@ -1348,9 +1361,9 @@ def targets_section(r, a):
                     ms(c), ms(g), ms(c + g), note), c + g < 1.0, why)
 
     # ---- 5. memory
-    n, note = at("sqlite", "up", 1000)
-    vals = [(e, mem(r, (e, "up", measured_size(r, e, "up", 1000)), STRATA))
-            for e in ("sqlite", "pg") if measured_size(r, e, "up", 1000)]
+    n, note = at("sqlite", "up", 1000, need=(STRATA,))
+    vals = [(e, mem(r, (e, "up", measured_size(r, e, "up", 1000, (STRATA,))), STRATA))
+            for e in ("sqlite", "pg") if measured_size(r, e, "up", 1000, (STRATA,))]
     vals = [v for v in vals if v[1] is not None]
     if vals:
         worst = max(v[1] for v in vals)
@@ -1512,7 +1525,7 @@ def report(b, a, r, info, vers, load_end, elapsed, notes=()):
              "prints the same report without writing it); `bench/run.sh --help` lists the "
              "options. It installs what is missing (Debian packages with apt-get, dbmate with "
              "npm into `bench/.deps/`), builds strata in `build-bench/` (release), starts a "
-             "throwaway PostgreSQL cluster and runs everything in one go: 15 to 22 minutes on "
+             "throwaway PostgreSQL cluster and runs everything in one go: 25 to 35 minutes on "
              "the machine below when it is otherwise idle, fewer repetitions and more minutes "
              "when it is busy (this run: %d minutes, load average in the table). These are "
              "measurements, not tests: nothing fails on a timing.\n" % round(elapsed / 60))
@@ -1593,7 +1606,10 @@ def report(b, a, r, info, vers, load_end, elapsed, notes=()):
        ", ".join("{:,}".format(n) for n in a.graph_sizes), "{:,}".format(a.alembic_graph_max),
        a.reps, max(1, a.reps // 2), a.startup_reps,
        "; ".join("%d at N=%d" % (a.reps_for(n), n) for n in a.single_sizes),
-       "; ".join("%d at %d tables" % (a.ag_reps_for(k), k) for k in a.ag_sizes)))
+       "; ".join("%d at %d tables" % (a.ag_reps_for("sqlite", k), k) for k in a.ag_sizes) +
+       (" (%d on PostgreSQL)" % a.ag_reps_for("pg", a.ag_sizes[-1])
+        if a.ag_reps_for("pg", a.ag_sizes[-1]) != a.ag_reps_for("sqlite", a.ag_sizes[-1])
+        else "")))
     return "\n".join(x for x in s if x)
 
 
@@ -1606,7 +1622,7 @@ def main():
     ap.add_argument("--dbmate", required=True)
     ap.add_argument("--pg-env", help="tests/pg-cluster.sh's env file (else no PostgreSQL)")
     ap.add_argument("--buildtype", default="release")
-    ap.add_argument("--budget", type=int, default=22, metavar="MIN",
+    ap.add_argument("--budget", type=int, default=32, metavar="MIN",
                     help="repeat the N=10000 upgrades only while the run stays within MIN "
                          "minutes (one repetition always runs)")
     ap.add_argument("--write", metavar="FILE", help="write the report there (BENCHMARKS.md)")
@@ -1631,7 +1647,10 @@ def main():
     else:
         a.ag_sizes, a.ag_reps, a.single_sizes = [10, 100, 500], 5, [100, 1000]
     a.ag_alembic_max = 500
-    a.ag_reps_for = lambda k: a.ag_reps if k <= 100 else min(a.ag_reps, 3)
+    # 500 tables on PostgreSQL take several seconds per command for every tool (and Alembic
+    # more): fewer repetitions there.
+    a.ag_reps_for = lambda engine, k: a.ag_reps if k <= 100 else min(
+        a.ag_reps, 3 if engine == "sqlite" else 2)
     a.alembic_graph_max = 10000
     a.dbmate_down_max = 100
     a.reps_for = lambda n: a.reps if n <= 100 else min(a.reps, 4)
@@ -1659,9 +1678,10 @@ def main():
         engines = [e for e in ("sqlite", "pg") if e in parts and (e != "pg" or b.pg)]
         if "pg" in parts and not b.pg:
             print("no PostgreSQL cluster: skipping the PostgreSQL cases", file=sys.stderr)
-        # The budget: on this machine unloaded, SQLite's part ends near 30% of it, PostgreSQL's
-        # near 55%, the graph near 70%.  Past those marks, a part stops at its minimum number
-        # of repetitions (3, or 2 at N >= 1000).
+        # The budget: on this machine unloaded, SQLite's upgrades and downgrades end before
+        # 30% of it (its one-transaction and autogenerate cases follow), PostgreSQL's before
+        # 55%, the graph near 75%.  Past those marks, an engine's upgrades and downgrades stop
+        # at their minimum number of repetitions (3, or 2 at N >= 1000).
         marks = {"sqlite": 0.30, "pg": 0.55}
         groups = {"migrate", "single", "autogenerate", "syncs"}
         if parts & groups:

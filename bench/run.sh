@@ -2,13 +2,13 @@
 # strata's benchmarks (issue #6): strata side by side with Alembic, dbmate and the raw floor
 # (the sqlite3 and psql clients running the same SQL).  Measurements, not tests.
 #
-#   bench/run.sh            run everything (15-25 minutes on 2 cores), print the report
+#   bench/run.sh            run everything (25-35 minutes on 2 cores), print the report
 #   bench/run.sh --write    the same, and rewrite BENCHMARKS.md with it
-#   bench/run.sh --quick    small sizes and few repetitions (3-4 minutes), to try the script
+#   bench/run.sh --quick    small sizes and few repetitions (6-8 minutes), to try the script
 #   bench/run.sh --only sqlite,pg,graph,startup    some parts only; with an engine, some of its
 #                           groups only: migrate, single, autogenerate, syncs (--only sqlite,syncs)
 #   bench/run.sh --budget MIN   repeat the longest case (N=10000) only while the run stays
-#                           within MIN minutes (default 22; one repetition always runs)
+#                           within MIN minutes (default 32; one repetition always runs)
 #   bench/run.sh --keep     keep the scratch folder (projects, databases, commands.log, results.json)
 #
 # It installs what is missing: Debian packages with apt-get (through sudo when not root) and
