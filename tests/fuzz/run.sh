@@ -2,7 +2,8 @@
 # Build the libFuzzer targets (clang, ASan + UBSan) and run each for a set time.
 #   tests/fuzz/run.sh [SECONDS] [TARGET...]     (make fuzz FUZZ_SECONDS=60)
 # Environment: FUZZ_BUILD (default build-fuzz) is the build folder.  Each target starts from
-# its seed corpus in tests/fuzz/corpus/<target>/ plus what earlier runs found
+# its seed corpus in tests/fuzz/corpus/<target>/ (and, for the script and splitter targets,
+# the example projects' revisions in examples/) plus what earlier runs found
 # (FUZZ_BUILD/corpus/<target>/, where new inputs go, so the seeds in git stay as they are).
 # A crash, leak, timeout (30 s for one input) or failed property leaves its input in FUZZ_BUILD/artifacts/; keep
 # it as a reproducer by copying it into the seed corpus.  Prints one ok/not ok line per target,
@@ -40,9 +41,16 @@ for t in "${targets[@]}"; do
   mkdir -p "$work"
   dict=()
   [ -f "$here/$t.dict" ] && dict=("-dict=$here/$t.dict")
+  # The example projects' revisions are seeds too, read where they are (not copied).
+  seeds=("$here/corpus/$t")
+  case $t in
+    fuzz_script) seeds+=("$root/examples/bookshelf/migrations/versions" "$root/examples/kraken/migrations/versions") ;;
+    fuzz_pg_split) seeds+=("$root/examples/kraken/migrations/versions") ;;
+    fuzz_sqlite_split) seeds+=("$root/examples/bookshelf/migrations/versions") ;;
+  esac
   "$exe" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 -max_len=8192 \
     -print_final_stats=1 -artifact_prefix="$build/artifacts/$t-" "${dict[@]}" \
-    "$work" "$here/corpus/$t" > "$log" 2>&1
+    "$work" "${seeds[@]}" > "$log" 2>&1
   status=$?
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
   if [ $status -eq 0 ]; then
