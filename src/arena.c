@@ -12,22 +12,19 @@ struct st_arena_chunk {
 
 #define CHUNK_SIZE (64 * 1024)
 
-void *st_arena_alloc(st_arena *a, size_t n)
+/* n bytes at an offset that is a multiple of align (a power of two), not zeroed. */
+static void *take(st_arena *a, size_t n, size_t align)
 {
 	st_arena_chunk *c = a->head;
-	size_t align = sizeof(max_align_t), off;
-	void *p;
+	size_t off = c ? (c->used + align - 1) & ~(align - 1) : 0;
 
-	n = (n + align - 1) / align * align;
-	if (!n)
-		n = align;
-	if (!c || c->size - c->used < n) {
+	if (!c || off > c->size || c->size - off < n) {
 		size_t size = n > CHUNK_SIZE ? n : CHUNK_SIZE;
 		c = malloc(sizeof(*c) + size);
 		if (!c)
 			return NULL;
-		c->used = 0;
 		c->size = size;
+		off = 0;
 		/* A big allocation goes into its own chunk behind the current one, so the
 		 * current chunk's free space is not wasted. */
 		if (a->head && n > CHUNK_SIZE / 4) {
@@ -38,16 +35,23 @@ void *st_arena_alloc(st_arena *a, size_t n)
 			a->head = c;
 		}
 	}
-	off = c->used;
-	c->used += n;
-	p = (char *)c->data + off;
-	memset(p, 0, n);
+	c->used = off + n;
+	return (char *)c->data + off;
+}
+
+void *st_arena_alloc(st_arena *a, size_t n)
+{
+	void *p = take(a, n ? n : 1, sizeof(max_align_t));
+
+	if (p)
+		memset(p, 0, n);
 	return p;
 }
 
 char *st_arena_strndup(st_arena *a, const char *s, size_t n)
 {
-	char *p = st_arena_alloc(a, n + 1);
+	/* Strings need no alignment: packed back to back. */
+	char *p = take(a, n + 1, 1);
 
 	if (p) {
 		memcpy(p, s, n);

@@ -79,6 +79,10 @@ STRATA_API int strata_embed(strata *s, const char *out_path, const char *name)
 	for (i = 0; i < s->graph.n; i++) {
 		const st_rev *r = s->graph.revs[i];
 		const char *base = st_path_basename(r->path);
+		if ((rc = st_rev_load_body(s, r))) {
+			st_buf_free(&b);
+			return rc;
+		}
 		st_buf_puts(&b, "\t{ \"");
 		while (*base)
 			put_c_char(&b, (unsigned char)*base++);

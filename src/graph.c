@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static uint64_t hash_str(const char *s)
 {
@@ -340,7 +341,11 @@ int st_graph_build(st_err *err, st_graph *g, st_rev **revs, size_t n)
 	g->hash_cap = cap;
 	g->n = n;
 
-	qsort(revs, n, sizeof(*revs), cmp_path);
+	/* The loader gives them in file-name order already: check, and sort only when not. */
+	for (i = 1; i < n && cmp_path(&revs[i - 1], &revs[i]) <= 0; i++)
+		;
+	if (i < n)
+		qsort(revs, n, sizeof(*revs), cmp_path);
 	for (i = 0; i < n; i++) {
 		st_rev *r = revs[i];
 		size_t h;
@@ -416,6 +421,8 @@ int st_graph_build(st_err *err, st_graph *g, st_rev **revs, size_t n)
 
 void st_graph_free(st_graph *g)
 {
+	if (g->has_dir_fd)
+		close(g->dir_fd);
 	st_arena_free(&g->arena);
 	memset(g, 0, sizeof(*g));
 }

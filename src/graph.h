@@ -21,6 +21,9 @@ typedef struct st_graph {
 	st_rev **by_id;   /* sorted by id, for prefix lookups */
 	st_rev **hash;    /* open addressing on id */
 	size_t hash_cap;
+	int dir_fd;       /* the versions folder the files were read from (when has_dir_fd), for
+			   * reading bodies later (scriptdir.c); closed by st_graph_free */
+	int has_dir_fd;
 } st_graph;
 
 /* Build the graph from n parsed revisions (which live in g->arena).  Errors name the files. */

@@ -1823,11 +1823,18 @@ static int truthy(const char *v)
 	return st_strieq(v, "t") || st_strieq(v, "true") || strcmp(v, "1") == 0;
 }
 
-/* The tool and version an imported revision came from (from its header comment). */
-static int rev_source(const st_rev *r, char *tool, size_t tsize, char *ver, size_t vsize)
+/* The tool and version an imported revision came from (from its header comment): 1, or 0
+ * when it has none, or -1 when its file cannot be read (s's error set). */
+static int rev_source(strata *s, const st_rev *r, char *tool, size_t tsize, char *ver,
+		      size_t vsize)
 {
-	const char *p = r->text, *end = r->text + r->text_len;
+	const char *p, *end;
 	size_t ml = strlen(IMPORT_MARK);
+
+	if (st_rev_load_body(s, r))
+		return -1;
+	p = r->text;
+	end = r->text + r->text_len;
 
 	while (p < end) {
 		const char *e = memchr(p, '\n', (size_t)(end - p));
@@ -2057,7 +2064,12 @@ static int adopt_from(strata *s, fmt f, const char *schema, const char *table)
 	/* The version each revision stands for: from its import comment, else its id. */
 	for (i = 0; i < n; i++) {
 		char tool[32], ver[128];
-		if (rev_source(s->graph.revs[i], tool, sizeof(tool), ver, sizeof(ver))) {
+		int src = rev_source(s, s->graph.revs[i], tool, sizeof(tool), ver, sizeof(ver));
+		if (src < 0) {
+			rc = s->err.code;
+			goto out;
+		}
+		if (src) {
 			if (strcmp(tool, fmt_names[f]) != 0)
 				continue;
 			srcver[i] = strdup(ver);

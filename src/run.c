@@ -277,6 +277,8 @@ int st_write_history(strata *s, const st_rev *r, const char *id, const char *dir
 	st_buf b = ST_BUF_INIT;
 	char sum[65], when[32];
 
+	if (r && st_rev_load_body(s, r))
+		return s->err.code;
 	if (r && st_sha256_hex(r->text, r->text_len, sum))
 		return st_fail(s, STRATA_ERROR, "cannot compute the checksum of %s", r->path);
 	st_now_iso(when);
@@ -467,11 +469,16 @@ int st_run_step(strata *s, const st_step *st, size_t index, size_t total)
 	const st_driver *d = s->conn_drv;
 	st_rev *r = st->rev;
 	const st_section *sec = st->dir == STRATA_UP ? &r->up : &r->down;
-	int txn = sec->transactional, same, rc;
-	st_srcpos pos = { r->path, sec->line };
+	int txn, same, rc;
+	st_srcpos pos;
 	double t0 = st_now_ms();
 	const char *verb = st->dir == STRATA_UP ? "upgrade" : "downgrade";
 
+	if ((rc = st_rev_load_body(s, r)))
+		return rc;
+	txn = sec->transactional;
+	pos.file = r->path;
+	pos.line = sec->line;
 	if (d->caps & ST_CAP_OFFLINE)
 		offline_comment(s, st);
 	if (txn && !s->outer_txn && (rc = d->begin(&s->err, s->conn)))
@@ -551,6 +558,9 @@ int st_check_steps(strata *s, const strata_plan *p)
 		const st_rev *r = p->steps[i].rev;
 		const st_section *sec = p->steps[i].dir == STRATA_UP ? &r->up : &r->down;
 		st_srcpos pos = { r->path, sec->line };
+		int rc;
+		if ((rc = st_rev_load_body(s, r)))
+			return rc;
 		if (p->steps[i].dir == STRATA_DOWN && !r->down.present) {
 			st_fail(s, STRATA_ESCRIPT,
 				"revision %s has no `-- migrate:down` section: it cannot be downgraded",

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 int st_valid_rev_id(const char *id)
 {
@@ -49,9 +50,10 @@ static int next_line(const char *text, size_t len, size_t *off, line *ln)
 
 	if (i >= len)
 		return 0;
-	end = i;
-	while (end < len && text[end] != '\n')
-		end++;
+	{
+		const char *nl = memchr(text + i, '\n', len - i);
+		end = nl ? (size_t)(nl - text) : len;
+	}
 	ln->s = text + i;
 	ln->len = end - i;
 	if (ln->len && ln->s[ln->len - 1] == '\r')
@@ -105,47 +107,60 @@ static int fail(parser *p, int line_no, const char *msg, const char *hint)
 	return STRATA_ESCRIPT;
 }
 
-/* Split a header list value ("a, b") into an arena array of strings; "none" and "" are empty. */
-static int parse_list(parser *p, const char *value, const char ***out, size_t *n, int line_no,
-		      const char *key, int ids)
+/* Split a header list value ("a, b": len bytes, trimmed) into an arena array of strings;
+ * "none" and "" are empty.  No heap allocation: the items are copied straight into the arena. */
+static int parse_list(parser *p, const char *value, size_t len, const char ***out, size_t *n,
+		      int line_no, const char *key, int ids)
 {
-	st_strvec sv = { 0 };
-	size_t i;
+	size_t k = 0, cnt = 0;
+	const char *v, *end = value + len;
 
 	*out = NULL;
 	*n = 0;
-	if (st_strieq(value, "none") || !*value)
+	if (!len || (len == 4 && strncasecmp(value, "none", 4) == 0))
 		return 0;
-	if (st_strvec_split_list(&sv, value))
-		return st_err_oom(p->err);
-	*out = st_arena_alloc(p->a, sizeof(char *) * (sv.n ? sv.n : 1));
-	if (!*out) {
-		st_strvec_free(&sv);
-		return st_err_oom(p->err);
+	for (v = value; v < end;) {
+		while (v < end && (*v == ',' || isspace((unsigned char)*v)))
+			v++;
+		if (v == end)
+			break;
+		cnt++;
+		while (v < end && *v != ',' && !isspace((unsigned char)*v))
+			v++;
 	}
-	for (i = 0; i < sv.n; i++) {
-		size_t j;
-		if (ids && !st_valid_rev_id(sv.v[i])) {
+	if (!cnt)
+		return 0;
+	*out = st_arena_alloc(p->a, sizeof(char *) * cnt);
+	if (!*out)
+		return st_err_oom(p->err);
+	for (v = value; v < end;) {
+		const char *start;
+		size_t ilen, j;
+		char *item;
+		while (v < end && (*v == ',' || isspace((unsigned char)*v)))
+			v++;
+		if (v == end)
+			break;
+		start = v;
+		while (v < end && *v != ',' && !isspace((unsigned char)*v))
+			v++;
+		ilen = (size_t)(v - start);
+		if (!(item = st_arena_strndup(p->a, start, ilen)))
+			return st_err_oom(p->err);
+		if (ids && !st_valid_rev_id(item)) {
 			char msg[256];
-			snprintf(msg, sizeof(msg), "invalid revision id '%.64s' in %s", sv.v[i], key);
-			st_strvec_free(&sv);
+			snprintf(msg, sizeof(msg), "invalid revision id '%.64s' in %s", item, key);
 			return fail(p, line_no, msg, "ids use letters, digits, _ and -, at most 64");
 		}
-		for (j = 0; j < i; j++)
-			if (strcmp((*out)[j], sv.v[i]) == 0) {
+		for (j = 0; j < k; j++)
+			if (strcmp((*out)[j], item) == 0) {
 				char msg[256];
-				snprintf(msg, sizeof(msg), "'%.64s' is listed twice in %s", sv.v[i], key);
-				st_strvec_free(&sv);
+				snprintf(msg, sizeof(msg), "'%.64s' is listed twice in %s", item, key);
 				return fail(p, line_no, msg, NULL);
 			}
-		(*out)[i] = st_arena_strdup(p->a, sv.v[i]);
-		if (!(*out)[i]) {
-			st_strvec_free(&sv);
-			return st_err_oom(p->err);
-		}
+		(*out)[k++] = item;
 	}
-	*n = sv.n;
-	st_strvec_free(&sv);
+	*n = k;
 	return 0;
 }
 
@@ -156,7 +171,7 @@ static int header_field(parser *p, const line *ln, const char *key, size_t klen,
 			const char *value, size_t vlen)
 {
 	size_t k;
-	char *v;
+	char *v = NULL;
 	st_rev *r = p->r;
 
 	for (k = 0; k < ST_ARRAY_LEN(header_keys); k++)
@@ -184,10 +199,23 @@ static int header_field(parser *p, const line *ln, const char *key, size_t klen,
 		r->labels_line = ln->no;
 	else if (k == 3)
 		r->depends_line = ln->no;
-	v = st_arena_strndup(p->a, value, vlen);
-	if (!v)
+	while (vlen && (*value == ' ' || *value == '\t' || *value == '\r'))
+		value++, vlen--;
+	while (vlen && (value[vlen - 1] == ' ' || value[vlen - 1] == '\t' ||
+			value[vlen - 1] == '\r'))
+		vlen--;
+	if (k == 1)
+		return parse_list(p, value, vlen, &r->down_ids, &r->n_down_ids, ln->no,
+				  "down_revision", 1);
+	if (k == 3)
+		return parse_list(p, value, vlen, &r->depends_ids, &r->n_depends_ids, ln->no,
+				  "depends_on", 1);
+	if (k == 2) {
+		if (parse_list(p, value, vlen, &r->labels, &r->n_labels, ln->no, "branch_labels", 0))
+			return p->err->code;
+	} else if (!(v = st_arena_strndup(p->a, value, vlen))) {
 		return st_err_oom(p->err);
-	v = st_trim(v);
+	}
 	switch (k) {
 	case 0:
 		if (!st_valid_rev_id(v)) {
@@ -197,11 +225,7 @@ static int header_field(parser *p, const line *ln, const char *key, size_t klen,
 		}
 		r->id = v;
 		return 0;
-	case 1:
-		return parse_list(p, v, &r->down_ids, &r->n_down_ids, ln->no, "down_revision", 1);
 	case 2:
-		if (parse_list(p, v, &r->labels, &r->n_labels, ln->no, "branch_labels", 0))
-			return p->err->code;
 		for (k = 0; k < r->n_labels; k++) {
 			const char *l = r->labels[k];
 			if (strchr(l, '@') || strchr(l, ':') || strchr(l, '+') ||
@@ -215,8 +239,6 @@ static int header_field(parser *p, const line *ln, const char *key, size_t klen,
 			}
 		}
 		return 0;
-	case 3:
-		return parse_list(p, v, &r->depends_ids, &r->n_depends_ids, ln->no, "depends_on", 1);
 	case 4:
 		r->message = v;
 		return 0;
@@ -297,8 +319,19 @@ static int header_line(const line *ln, const char **key, size_t *klen, const cha
 	return 1;
 }
 
-int st_script_parse(st_err *err, st_arena *a, st_rev *r, const char *path, const char *text,
-		    size_t len)
+/* Set a section's place in the file; with keep, copy its text into the arena. */
+static int end_section(parser *p, st_section *sec, const char *text, size_t start, size_t end,
+		       int keep)
+{
+	sec->off = start;
+	sec->len = end - start;
+	if (keep && !(sec->sql = st_arena_strndup(p->a, text + start, end - start)))
+		return st_err_oom(p->err);
+	return 0;
+}
+
+static int parse(st_err *err, st_arena *a, st_rev *r, const char *path, const char *text,
+		 size_t len, int keep)
 {
 	parser p;
 	line ln;
@@ -314,12 +347,14 @@ int st_script_parse(st_err *err, st_arena *a, st_rev *r, const char *path, const
 	p.a = a;
 	p.path = path;
 	p.r = r;
-	r->path = st_arena_strdup(a, path);
-	r->text = st_arena_strndup(a, text, len);
-	if (!r->path || !r->text)
+	if (!(r->path = st_arena_strdup(a, path)))
 		return st_err_oom(err);
+	if (keep) {
+		if (!(r->text = st_arena_strndup(a, text, len)))
+			return st_err_oom(err);
+		text = r->text;
+	}
 	r->text_len = len;
-	text = r->text;
 	if (memchr(text, '\0', len))
 		return fail(&p, 1, "the file contains a NUL byte (is it a SQL text file?)", NULL);
 
@@ -327,6 +362,15 @@ int st_script_parse(st_err *err, st_arena *a, st_rev *r, const char *path, const
 		const char *key, *val;
 		size_t klen, vlen;
 
+		/* Inside a section only marker lines matter: a line that does not start with
+		 * optional blanks and "--" is skipped without further look. */
+		if (current) {
+			size_t i = 0;
+			while (i < ln.len && (ln.s[i] == ' ' || ln.s[i] == '\t'))
+				i++;
+			if (ln.len - i < 10 || ln.s[i] != '-' || ln.s[i + 1] != '-')
+				continue;
+		}
 		which = marker(&p, &ln, &txn);
 		if (which < 0 || err->code)
 			return err->code;
@@ -338,12 +382,8 @@ int st_script_parse(st_err *err, st_arena *a, st_rev *r, const char *path, const
 					 which == 1 ? "up" : "down");
 				return fail(&p, ln.no, msg, "each section may appear once");
 			}
-			if (sec) {
-				sec->sql = st_arena_strndup(a, text + sec_start, ln.s - text - sec_start);
-				if (!sec->sql)
-					return st_err_oom(err);
-				sec->len = (size_t)(ln.s - text - sec_start);
-			}
+			if (sec && end_section(&p, sec, text, sec_start, (size_t)(ln.s - text), keep))
+				return err->code;
 			sec = next;
 			sec->present = ln.no;
 			sec->transactional = txn;
@@ -365,12 +405,8 @@ int st_script_parse(st_err *err, st_arena *a, st_rev *r, const char *path, const
 		return fail(&p, ln.no, "SQL before the first section marker",
 			    "put statements under `-- migrate:up` or `-- migrate:down`");
 	}
-	if (sec) {
-		sec->sql = st_arena_strndup(a, text + sec_start, len - sec_start);
-		if (!sec->sql)
-			return st_err_oom(err);
-		sec->len = len - sec_start;
-	}
+	if (sec && end_section(&p, sec, text, sec_start, len, keep))
+		return err->code;
 	if (!r->id)
 		return fail(&p, 1, "missing `-- revision: <id>` header",
 			    "a revision file starts with `-- revision: <id>` and `-- down_revision: <parent>`");
@@ -386,4 +422,16 @@ int st_script_parse(st_err *err, st_arena *a, st_rev *r, const char *path, const
 		if (strcmp(r->depends_ids[i], r->id) == 0)
 			return fail(&p, p.seen[3], "a revision cannot depend on itself", NULL);
 	return 0;
+}
+
+int st_script_parse(st_err *err, st_arena *a, st_rev *r, const char *path, const char *text,
+		    size_t len)
+{
+	return parse(err, a, r, path, text, len, 1);
+}
+
+int st_script_parse_header(st_err *err, st_arena *a, st_rev *r, const char *path,
+			   const char *text, size_t len)
+{
+	return parse(err, a, r, path, text, len, 0);
 }

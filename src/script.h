@@ -21,7 +21,9 @@
 #include <stdint.h>
 
 typedef struct st_section {
-	const char *sql;   /* the section's text (NUL-terminated, in the arena) */
+	const char *sql;   /* the section's text (NUL-terminated, in the arena); NULL until the
+			    * body is loaded (st_script_parse_header) */
+	size_t off;        /* where the text starts in the file */
 	size_t len;
 	int line;          /* line of the file where the text starts (1-based) */
 	int present;       /* the marker was there */
@@ -43,8 +45,8 @@ struct strata_revision {
 	const char *message; /* "" when absent */
 	const char *created; /* NULL when absent */
 	st_section up, down;
-	const char *text;    /* the whole file, for checksums */
-	size_t text_len;
+	const char *text;    /* the whole file, for checksums; NULL until the body is loaded */
+	size_t text_len;     /* its length (when read for the header) */
 	int id_line, down_line, labels_line, depends_line; /* header lines, for errors (0: absent) */
 
 	/* From the graph (graph.c). */
@@ -62,6 +64,12 @@ struct strata_revision {
  * Errors name path and the line. */
 int st_script_parse(st_err *err, st_arena *a, st_rev *out, const char *path, const char *text,
 		    size_t len);
+
+/* The same checks, but nothing of the text is kept: text and the sections' sql stay NULL
+ * (their offsets and lengths are set).  For the graph commands, which need only the headers;
+ * st_rev_load_body() (scriptdir.c) reads the file again when the body is needed. */
+int st_script_parse_header(st_err *err, st_arena *a, st_rev *out, const char *path,
+			   const char *text, size_t len);
 
 /* Whether a revision id is well formed: [A-Za-z0-9_-], 1 to 64 bytes. */
 int st_valid_rev_id(const char *id);

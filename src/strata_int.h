@@ -89,6 +89,9 @@ int st_revlist_push(strata_revlist *l, const st_rev *r);
 
 /* Script directory (scriptdir.c): load revisions from the folder or the embedded array. */
 int st_load_scripts(strata *s, const strata_embedded_script *emb, size_t n_emb);
+/* Read r's body (its text and sections) when not read yet: the loader keeps only headers.
+ * Fails when the file is gone or its headers changed since the graph was built. */
+int st_rev_load_body(strata *s, const st_rev *r);
 
 /* Database access (run.c). */
 int st_connect(strata *s, int readonly);

@@ -129,6 +129,8 @@ static int verify(strata *s, strata_driftlist **out)
 		if (r) {
 			if (!s->applied[r->idx])
 				continue;
+			if ((rc = st_rev_load_body(s, r)))
+				goto done;
 			if (st_sha256_hex(r->text, r->text_len, sum)) {
 				rc = st_fail(s, STRATA_ERROR, "cannot compute the checksum of %s", r->path);
 				goto done;

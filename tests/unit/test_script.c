@@ -1,4 +1,5 @@
-/* test_script.c - the revision file parser (st_script_parse) and file-name checks. */
+/* test_script.c - the revision file parser (st_script_parse, and st_script_parse_header, which
+ * every input here also goes through), file-name checks, and SHA-256. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -6,6 +7,7 @@
 #include <cmocka.h>
 
 #include "script.h"
+#include "sha256.h"
 #include "helpers.h"
 
 #include <string.h>
@@ -45,9 +47,68 @@ static fx *reset(void **state)
 	return *state;
 }
 
+static void same_list(const char **a, size_t na, const char **b, size_t nb)
+{
+	size_t i;
+
+	assert_int_equal(na, nb);
+	for (i = 0; i < na; i++)
+		assert_string_equal(a[i], b[i]);
+}
+
+static void same_section(const st_section *full, const st_section *h, const char *text)
+{
+	assert_int_equal(h->present, full->present);
+	assert_int_equal(h->line, full->line);
+	assert_int_equal(h->transactional, full->transactional);
+	assert_null(h->sql);
+	if (!full->present)
+		return;
+	assert_int_equal(h->off, full->off);
+	assert_int_equal(h->len, full->len);
+	assert_memory_equal(text + h->off, full->sql, full->len);
+}
+
+/* The header-only parse (what the loader does) must accept and refuse exactly what the full
+ * parse does, with the same message and line, and find the same headers and sections. */
+static void check_header_only(fx *f, const char *text, int rc)
+{
+	st_arena a = { NULL };
+	st_err e = { 0 };
+	st_rev h;
+	int hrc = st_script_parse_header(&e, &a, &h, "versions/x.sql", text, strlen(text));
+
+	assert_int_equal(hrc, rc);
+	if (rc) {
+		assert_string_equal(e.message, f->err.message);
+		assert_int_equal(e.line, f->err.line);
+	} else {
+		assert_null(h.text);
+		assert_int_equal(h.text_len, f->r.text_len);
+		assert_string_equal(h.id, f->r.id);
+		assert_string_equal(h.message, f->r.message);
+		if (f->r.created)
+			assert_string_equal(h.created, f->r.created);
+		else
+			assert_null(h.created);
+		same_list(h.down_ids, h.n_down_ids, f->r.down_ids, f->r.n_down_ids);
+		same_list(h.depends_ids, h.n_depends_ids, f->r.depends_ids, f->r.n_depends_ids);
+		same_list(h.labels, h.n_labels, f->r.labels, f->r.n_labels);
+		assert_int_equal(h.id_line, f->r.id_line);
+		assert_int_equal(h.down_line, f->r.down_line);
+		same_section(&f->r.up, &h.up, text);
+		same_section(&f->r.down, &h.down, text);
+	}
+	st_arena_free(&a);
+	st_err_clear(&e);
+}
+
 static int parse(fx *f, const char *text)
 {
-	return st_script_parse(&f->err, &f->a, &f->r, "versions/x.sql", text, strlen(text));
+	int rc = st_script_parse(&f->err, &f->a, &f->r, "versions/x.sql", text, strlen(text));
+
+	check_header_only(f, text, rc);
+	return rc;
 }
 
 /* The parse fails with STRATA_ESCRIPT at this line of versions/x.sql, naming `what`. */
@@ -500,6 +561,45 @@ static void test_file_name_matches_id(void **state)
 	assert_false(st_file_name_matches_id("ab.sql.sql", "ab"));
 }
 
+/* FIPS 180-4's examples, and lengths around the block and padding boundaries (expected values
+ * from Python's hashlib). */
+static void test_sha256(void **state)
+{
+	static const struct {
+		size_t n;
+		const char *hex;
+	} pat[] = {
+		{ 0, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
+		{ 1, "084fed08b978af4d7d196a7446a86b58009e636b611db16211b65a9aadff29c5" },
+		{ 55, "1deace58c745f3ecadde68a5923f494c3703fa73f0306483ccb898a5826e8d70" },
+		{ 56, "06dbe23685750e4d3881ded95047abaf93fa8f9c5d3501dc57c717a72ff1398e" },
+		{ 57, "011f4bced20a249afb834d24b3e4eca31ad5ea2bdd1d8a1a564c2d2410398e69" },
+		{ 63, "47fb38b12335c9298d09280515c0666489a189d1554bb0ac1a0740806ce9d8b6" },
+		{ 64, "dfa798724b1a8014994f363e5da7474ed26ce3757fb29e07aa47ad5a9352d37b" },
+		{ 65, "dd2eab5a5507d7717c63ce953d9ac61752c21e664425ad1227054722a0d97f69" },
+		{ 119, "c6e0f435df5d7d265baacca31e0602c00aa22fa6d3819aed664649294c743756" },
+		{ 120, "17eb8960823a644bde3065620bb9d45931fe8993fd8eb692a17aff0fd725db6a" },
+		{ 127, "2409a159329f4e770a7d8128130497abb1de01ffb6ad389d97d89ebbeeb7f02c" },
+		{ 128, "3a9c1e22e20578eebe442238f431befd688bd56698eb7c77d95d3f97d8f58207" },
+		{ 1000, "a9425c416f534025a4e2422bd14adba4ec3d4a68d10c3329be8df612964d2b6e" },
+	};
+	unsigned char buf[1000];
+	char out[65];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(st_sha256_hex("abc", 3, out), 0);
+	assert_string_equal(out, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	st_sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, out);
+	assert_string_equal(out, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = (unsigned char)((i * 7 + 3) % 251);
+	for (i = 0; i < sizeof(pat) / sizeof(pat[0]); i++) {
+		st_sha256_hex(buf, pat[i].n, out);
+		assert_string_equal(out, pat[i].hex);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -534,6 +634,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_nul_byte, setup, teardown),
 		cmocka_unit_test(test_file_name_matches_id),
+		cmocka_unit_test(test_sha256),
 	};
 
 	return cmocka_run_group_tests_name("script", tests, NULL, NULL);
