@@ -7,10 +7,10 @@
 #include "driver.h"
 #include "introspect.h"
 #include "pg_split.h"
+#include "pg_dl.h"
 #include "schema.h"
 
 #include <inttypes.h>
-#include <libpq-fe.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -255,6 +255,8 @@ static int pg_connect_db(st_err *err, st_conn **out, const st_url *url, const st
 	st_conn *c;
 
 	*out = NULL;
+	if (st_pg_load(err))
+		return STRATA_ECONFIG;
 	if (!dbname)
 		keys[2] = NULL;
 	if (!(c = calloc(1, sizeof(*c))))
@@ -860,6 +862,8 @@ static int pg_check_script(st_err *err, const char *sql, size_t len, const st_sr
 
 	if (!transactional)
 		return 0;
+	if (st_pg_load(err))
+		return STRATA_ECONFIG;
 	if (st_pg_split(sql, len, &starts, &lens, &n, &msg)) {
 		/* Not splittable (an unterminated quote): the server will say so when it runs. */
 		free(msg);

@@ -4,9 +4,9 @@
  * pg_get_*def) and ordered by pg_depend.  Both sides are read with the same session settings. */
 #include "introspect.h"
 #include "sqltok.h"
+#include "pg_dl.h"
 
 #include <ctype.h>
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

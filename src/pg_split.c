@@ -5,9 +5,9 @@
  * reports its own error at the right place. */
 #include "pg_split.h"
 
+#include "pg_dl.h"
 #include "util.h"
 
-#include <pg_query.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,8 +116,20 @@ int st_pg_split_at(const char *sql, size_t len, size_t **starts, size_t **lens, 
 {
 	splits sp = { NULL, NULL, 0, 0 };
 	PgQuerySplitResult r;
-	char *buf = malloc(len + 1);
+	char *buf;
 	size_t prev_end = 0;
+	st_err e = { 0 };
+
+	if (st_pg_load(&e)) {
+		*starts = *lens = NULL;
+		*n = 0;
+		*errmsg = e.message ? strdup(e.message) : NULL;
+		if (err_offset)
+			*err_offset = (size_t)-1;
+		st_err_clear(&e);
+		return STRATA_ECONFIG;
+	}
+	buf = malloc(len + 1);
 	int i, rc = 0, scanner = 0;
 
 	*starts = *lens = NULL;
@@ -290,9 +302,13 @@ static int stmt_ends_transaction(const char *s, const char *e)
 int st_pg_classify(const char *stmt)
 {
 	static const char mark[] = "{\"stmt\":{\"";
-	PgQueryParseResult r = pg_query_parse(stmt);
+	PgQueryParseResult r;
 	const char *p, *end;
 	int flags = 0;
+
+	if (st_pg_load(NULL))
+		return 0;
+	r = pg_query_parse(stmt);
 
 	if (r.error || !r.parse_tree) {
 		pg_query_free_parse_result(r);
