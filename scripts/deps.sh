@@ -5,8 +5,8 @@
 #   scripts/deps.sh fuzz    what building and running the libFuzzer targets need (clang)
 set -euo pipefail
 
-build_pkgs=(gcc make pkg-config meson ninja-build libsqlite3-dev libinih-dev libssl-dev
-            libpq-dev libpg-query-dev)
+build_pkgs=(gcc make pkg-config meson ninja-build libsqlite3-dev libinih-dev libpq-dev
+            libpg-query-dev)
 test_pkgs=(libcmocka-dev sqlite3 postgresql postgresql-client python3 util-linux procps bc
            valgrind)
 fuzz_pkgs=(clang libclang-rt-dev)
