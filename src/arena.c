@@ -48,6 +48,15 @@ void *st_arena_alloc(st_arena *a, size_t n)
 	return p;
 }
 
+void *st_arena_ptrs(st_arena *a, size_t n)
+{
+	void *p = take(a, n ? n * sizeof(void *) : 1, sizeof(void *));
+
+	if (p)
+		memset(p, 0, n * sizeof(void *));
+	return p;
+}
+
 char *st_arena_strndup(st_arena *a, const char *s, size_t n)
 {
 	/* Strings need no alignment: packed back to back. */

@@ -11,6 +11,8 @@ typedef struct st_arena {
 } st_arena;
 
 void *st_arena_alloc(st_arena *a, size_t n);  /* zeroed */
+/* n pointers, zeroed, aligned for pointers only (packed tighter than st_arena_alloc's). */
+void *st_arena_ptrs(st_arena *a, size_t n);
 char *st_arena_strdup(st_arena *a, const char *s);
 char *st_arena_strndup(st_arena *a, const char *s, size_t n);
 void st_arena_free(st_arena *a);

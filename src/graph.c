@@ -132,10 +132,10 @@ static int link_edges(st_err *err, st_graph *g, st_rev *r)
 {
 	size_t j;
 
-	r->parents = st_arena_alloc(&g->arena, sizeof(st_rev *) * (r->n_down_ids + 1));
-	r->deps = st_arena_alloc(&g->arena, sizeof(st_rev *) * (r->n_depends_ids + 1));
-	if (!r->parents || !r->deps)
+	/* One array: the parents, then the dependencies. */
+	if (!(r->parents = st_arena_ptrs(&g->arena, r->n_down_ids + r->n_depends_ids)))
 		return st_err_oom(err);
+	r->deps = r->parents + r->n_down_ids;
 	for (j = 0; j < r->n_down_ids + r->n_depends_ids; j++) {
 		int is_down = j < r->n_down_ids;
 		const char *id = is_down ? r->down_ids[j] : r->depends_ids[j - r->n_down_ids];
@@ -328,14 +328,14 @@ oom:
 
 int st_graph_build(st_err *err, st_graph *g, st_rev **revs, size_t n)
 {
-	size_t i, j, cap = 16;
+	size_t i, j, cap = 16, nh, nb;
 	int rc;
 
-	g->revs = st_arena_alloc(&g->arena, sizeof(st_rev *) * (n + 1));
-	g->by_id = st_arena_alloc(&g->arena, sizeof(st_rev *) * (n + 1));
+	g->revs = st_arena_ptrs(&g->arena, n + 1);
+	g->by_id = st_arena_ptrs(&g->arena, n + 1);
 	while (cap < n * 2)
 		cap *= 2;
-	g->hash = st_arena_alloc(&g->arena, sizeof(st_rev *) * cap);
+	g->hash = st_arena_ptrs(&g->arena, cap);
 	if (!g->revs || !g->by_id || !g->hash)
 		return st_err_oom(err);
 	g->hash_cap = cap;
@@ -371,10 +371,10 @@ int st_graph_build(st_err *err, st_graph *g, st_rev **revs, size_t n)
 			return rc;
 	for (i = 0; i < n; i++) {
 		st_rev *r = revs[i];
-		r->children = st_arena_alloc(&g->arena, sizeof(st_rev *) * (r->n_children + 1));
-		r->dependents = st_arena_alloc(&g->arena, sizeof(st_rev *) * (r->n_dependents + 1));
-		if (!r->children || !r->dependents)
+		/* One array: the children, then the dependents. */
+		if (!(r->children = st_arena_ptrs(&g->arena, r->n_children + r->n_dependents)))
 			return st_err_oom(err);
+		r->dependents = r->children + r->n_children;
 		r->n_children = r->n_dependents = 0;
 	}
 	for (i = 0; i < n; i++) {
@@ -394,8 +394,12 @@ int st_graph_build(st_err *err, st_graph *g, st_rev **revs, size_t n)
 		g->revs[i]->idx = i;
 
 	/* Heads and bases, and labels unique. */
-	g->heads = st_arena_alloc(&g->arena, sizeof(st_rev *) * (n + 1));
-	g->bases = st_arena_alloc(&g->arena, sizeof(st_rev *) * (n + 1));
+	for (i = 0, nh = 0, nb = 0; i < n; i++) {
+		nh += !g->revs[i]->n_children;
+		nb += !g->revs[i]->n_down_ids;
+	}
+	g->heads = st_arena_ptrs(&g->arena, nh + 1);
+	g->bases = st_arena_ptrs(&g->arena, nb + 1);
 	if (!g->heads || !g->bases)
 		return st_err_oom(err);
 	for (i = 0; i < n; i++) {

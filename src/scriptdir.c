@@ -227,6 +227,11 @@ int st_load_scripts(strata *s, const strata_embedded_script *emb, size_t n_emb)
 			revs[i] = r;
 		}
 	}
+	/* The names are in the arena now (the paths): freed before the graph is built. */
+	free(names);
+	free(block);
+	names = NULL;
+	block = NULL;
 	if (!rc)
 		rc = st_graph_build(&s->err, &s->graph, revs, n);
 done:
