@@ -5,7 +5,7 @@
 #   scripts/deps.sh fuzz    what building and running the libFuzzer targets need (clang)
 set -euo pipefail
 
-build_pkgs=(gcc make pkg-config meson ninja-build libsqlite3-dev libinih-dev libpq-dev
+build_pkgs=(gcc make pkg-config meson ninja-build libsqlite3-dev libinih-dev nettle-dev libpq-dev
             libpg-query-dev)
 test_pkgs=(libcmocka-dev sqlite3 postgresql postgresql-client python3 util-linux procps bc
            valgrind)
