@@ -40,6 +40,9 @@ static int db_error(st_err *err, st_conn *c, int rc, const char *what)
 	int ext = c->db ? sqlite3_extended_errcode(c->db) : rc;
 	const char *msg = c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc);
 	int code = STRATA_EDB;
+	/* SQLite says only "disk I/O error" when write() hits the file-size limit (EFBIG). */
+	int efbig = (rc & 0xff) == SQLITE_IOERR && c->db && sqlite3_system_errno(c->db) == EFBIG;
+	const char *why = efbig ? " (file size limit exceeded)" : "";
 
 	if ((rc & 0xff) == SQLITE_INTERRUPT && c->timed_out) {
 		c->timed_out = 0;
@@ -54,23 +57,15 @@ static int db_error(st_err *err, st_conn *c, int rc, const char *what)
 	else if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
 		code = STRATA_ELOCK;
 	if (what)
-		st_err_set(err, code, "%s: %s", what, msg);
+		st_err_set(err, code, "%s: %s%s", what, msg, why);
 	else
-		st_err_set(err, code, "%s", msg);
+		st_err_set(err, code, "%s%s", msg, why);
 	err->db_code = ext;
 	if (code == STRATA_ELOCK && c->timeout_ms >= 0)
 		st_err_hint(err, "another process held the database's write lock for more than %ld ms; "
 				 "raise lock_timeout or try again",
 			    c->timeout_ms);
-	if ((rc & 0xff) == SQLITE_IOERR && c->db && sqlite3_system_errno(c->db) == EFBIG) {
-		/* SQLite says only "disk I/O error" when write() hits the file-size limit. */
-		if (what)
-			st_err_set(err, code, "%s: %s (file size limit exceeded)", what, msg);
-		else
-			st_err_set(err, code, "%s (file size limit exceeded)", msg);
-	}
-	if ((rc & 0xff) == SQLITE_FULL || ((rc & 0xff) == SQLITE_IOERR && c->db &&
-					   sqlite3_system_errno(c->db) == EFBIG))
+	if ((rc & 0xff) == SQLITE_FULL || efbig)
 		st_err_hint(err, "free disk space (or raise the file size limit) and run again; the "
 				 "failed migration was rolled back");
 	if ((rc & 0xff) == SQLITE_READONLY)
