@@ -43,6 +43,16 @@ typedef struct st_srcpos {
 	int line; /* line of the file where the text starts */
 } st_srcpos;
 
+/* One of strata's own statements: SQL with $1..$n placeholders and their values as text (NULL
+ * is SQL NULL).  A kind of statement always has the same text, so a driver may prepare it once
+ * per connection and reuse it. */
+#define ST_STMT_MAX_PARAMS 8
+typedef struct st_stmt {
+	const char *sql;
+	int n;
+	const char *params[ST_STMT_MAX_PARAMS];
+} st_stmt;
+
 typedef struct st_driver {
 	int version;        /* ST_DRIVER_VERSION */
 	const char *name;   /* "sqlite", "postgresql", "offline" */
@@ -59,6 +69,10 @@ typedef struct st_driver {
 			   const st_srcpos *pos);
 	/* Run one of strata's own statements. */
 	int (*exec)(st_err *err, st_conn *c, const char *sql);
+	/* Run n of strata's own statements in order, then COMMIT when commit is set, in as few
+	 * round trips as the engine allows (PostgreSQL: one pipeline); stop at the first failure.
+	 * After a failure the transaction may be open or already ended: rollback() either way. */
+	int (*exec_batch)(st_err *err, st_conn *c, const st_stmt *v, size_t n, int commit);
 	/* Append the first column of every row of a query to out. */
 	int (*query_column)(st_err *err, st_conn *c, const char *sql, st_strvec *out);
 	/* Begin a transaction that holds the write lock from its start (SQLite: IMMEDIATE). */

@@ -69,6 +69,50 @@ static int off_exec(st_err *err, st_conn *c, const char *sql)
 	return 0;
 }
 
+/* A statement as it would run: each $k (outside quotes) replaced by its value as a literal. */
+static void render(st_buf *b, const st_stmt *st)
+{
+	const char *p = st->sql;
+	char quote = 0;
+
+	for (; *p; p++) {
+		if (quote) {
+			if (*p == quote)
+				quote = 0;
+		} else if (*p == '\'' || *p == '"') {
+			quote = *p;
+		} else if (*p == '$' && p[1] >= '1' && p[1] <= '9') {
+			int k = (int)strtol(p + 1, (char **)&p, 10) - 1;
+
+			p--;
+			if (k < st->n && st->params[k])
+				st_buf_put_literal(b, st->params[k]);
+			else
+				st_buf_puts(b, "NULL");
+			continue;
+		}
+		st_buf_add(b, p, 1);
+	}
+}
+
+static int off_exec_batch(st_err *err, st_conn *c, const st_stmt *v, size_t n, int commit)
+{
+	st_buf b = ST_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		render(&b, &v[i]);
+		st_buf_puts(&b, ";\n\n");
+	}
+	if (commit)
+		st_buf_puts(&b, "COMMIT;\n\n");
+	if (st_buf_oom(&b))
+		return st_err_oom(err);
+	emit(c, st_buf_str(&b));
+	st_buf_free(&b);
+	return 0;
+}
+
 static int off_query_column(st_err *err, st_conn *c, const char *sql, st_strvec *out)
 {
 	(void)err, (void)c, (void)sql, (void)out;
@@ -119,6 +163,7 @@ const st_driver st_driver_offline = {
 	.close = off_close,
 	.exec_script = off_exec_script,
 	.exec = off_exec,
+	.exec_batch = off_exec_batch,
 	.query_column = off_query_column,
 	.begin = off_begin,
 	.commit = off_commit,

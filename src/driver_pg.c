@@ -26,6 +26,14 @@ struct st_conn {
 	long timeout_ms;
 	void (*log_fn)(void *ctx, int level, const char *msg);
 	void *log_ctx;
+	/* strata's own statements (exec_batch), prepared once as "strata_own_<gen>_<slot>".  A
+	 * migration may DEALLOCATE them: after one that could, gen moves on and they are
+	 * prepared again under new names. */
+	struct {
+		char *sql;
+		int ready;
+	} own[8];
+	unsigned gen;
 };
 
 /* NOTICEs ("relation ... already exists, skipping") are noise for a migration tool: drop them.
@@ -307,12 +315,28 @@ static int pg_connect(st_err *err, st_conn **out, const st_url *url, const st_co
 	return pg_connect_db(err, out, url, o, NULL);
 }
 
+/* Forget the prepared own statements (all: also their texts). */
+static void forget_own(st_conn *c, int all)
+{
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(c->own); i++) {
+		c->own[i].ready = 0;
+		if (all) {
+			free(c->own[i].sql);
+			c->own[i].sql = NULL;
+		}
+	}
+	c->gen++;
+}
+
 static void pg_close(st_conn *c)
 {
 	if (!c)
 		return;
 	PQfreeCancel(c->cancel);
 	PQfinish(c->pg);
+	forget_own(c, 1);
 	free(c);
 }
 
@@ -536,6 +560,20 @@ static int script_error(st_err *err, st_conn *c, PGresult *r, int txn, const cha
 	return code;
 }
 
+/* Whether the text holds word (lower case), in any case: a script that may DEALLOCATE. */
+static int mentions(const char *sql, size_t len, const char *word)
+{
+	size_t i, j, n = strlen(word);
+
+	for (i = 0; i + n <= len; i++) {
+		for (j = 0; j < n && (sql[i + j] | 0x20) == word[j]; j++)
+			;
+		if (j == n)
+			return 1;
+	}
+	return 0;
+}
+
 static int pg_exec_script(st_err *err, st_conn *c, const char *sql, size_t len,
 			  const st_srcpos *pos)
 {
@@ -544,6 +582,8 @@ static int pg_exec_script(st_err *err, st_conn *c, const char *sql, size_t len,
 	int failed, copy_in, rc = 0;
 	PGresult *r;
 
+	if (mentions(sql, len, "deallocate") || mentions(sql, len, "discard"))
+		forget_own(c, 0);
 	if (PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
 		/* One message: the server parses the whole section first, so a syntax error
 		 * anywhere stops it before anything runs. */
@@ -653,9 +693,9 @@ static int pg_begin(st_err *err, st_conn *c)
 	return rc;
 }
 
-static int pg_commit(st_err *err, st_conn *c)
+/* What COMMIT's result r (NULL: none came) means. */
+static int commit_result(st_err *err, st_conn *c, PGresult *r)
 {
-	PGresult *r = PQexec(c->pg, "COMMIT");
 	char lib[512];
 	int rc = 0;
 
@@ -676,7 +716,116 @@ static int pg_commit(st_err *err, st_conn *c)
 	} else {
 		rc = result_error(err, c, r, 1, "commit failed");
 	}
+	return rc;
+}
+
+static int pg_commit(st_err *err, st_conn *c)
+{
+	PGresult *r = PQexec(c->pg, "COMMIT");
+	int rc = commit_result(err, c, r);
+
 	PQclear(r);
+	return rc;
+}
+
+/* The slot of an own statement's text (added if new), or -1 when every slot is taken. */
+static int own_slot(st_conn *c, const char *sql)
+{
+	size_t i;
+
+	for (i = 0; i < ST_ARRAY_LEN(c->own) && c->own[i].sql; i++)
+		if (strcmp(c->own[i].sql, sql) == 0)
+			return (int)i;
+	if (i == ST_ARRAY_LEN(c->own) || !(c->own[i].sql = strdup(sql)))
+		return -1;
+	return (int)i;
+}
+
+/* What was sent in a pipeline, in order: a statement's PREPARE, its execution, or COMMIT. */
+enum { SENT_PREPARE, SENT_EXEC, SENT_COMMIT };
+
+/*
+ * The statements (each prepared once per connection), then COMMIT, in one pipeline: one round
+ * trip to the server.  The first failure is the error; the server skips what follows it.
+ */
+static int pg_exec_batch(st_err *err, st_conn *c, const st_stmt *v, size_t n, int commit)
+{
+	int txn = PQtransactionStatus(c->pg) != PQTRANS_IDLE;
+	size_t i, k = 0, j;
+	int *kind, *slot, ok = 1, rc = 0, got_sync = 0;
+	char name[40];
+	PGresult *r;
+
+	kind = malloc((2 * n + 1) * sizeof(int));
+	slot = malloc((2 * n + 1) * sizeof(int));
+	if (!kind || !slot) {
+		free(kind);
+		free(slot);
+		return st_err_oom(err);
+	}
+	if (PQenterPipelineMode(c->pg) != 1)
+		ok = 0;
+	for (i = 0; i < n && ok; i++) {
+		int s = own_slot(c, v[i].sql);
+
+		snprintf(name, sizeof(name), "strata_own_%u_%d", c->gen, s);
+		if (s >= 0 && !c->own[s].ready) {
+			/* Ready for the statements after it; undone below if it fails. */
+			ok = PQsendPrepare(c->pg, name, v[i].sql, v[i].n, NULL);
+			c->own[s].ready = 1;
+			kind[k] = SENT_PREPARE, slot[k++] = s;
+		}
+		if (ok && s >= 0)
+			ok = PQsendQueryPrepared(c->pg, name, v[i].n, v[i].params, NULL, NULL, 0);
+		else if (ok)
+			ok = PQsendQueryParams(c->pg, v[i].sql, v[i].n, NULL, v[i].params, NULL, NULL,
+					       0);
+		kind[k] = SENT_EXEC, slot[k++] = s;
+	}
+	if (ok && commit) {
+		ok = PQsendQueryParams(c->pg, "COMMIT", 0, NULL, NULL, NULL, NULL, 0);
+		kind[k] = SENT_COMMIT, slot[k++] = -1;
+	}
+	if (ok)
+		ok = PQpipelineSync(c->pg);
+	if (!ok) {
+		/* libpq could not send (the connection broke): the server rolls back. */
+		rc = result_error(err, c, NULL, txn, NULL);
+		forget_own(c, 0);
+		goto done;
+	}
+	/* Each query's results end with NULL; the sync's result ends the pipeline. */
+	for (j = 0; j < k; j++) {
+		r = PQgetResult(c->pg);
+		if (kind[j] == SENT_COMMIT) {
+			if (!rc)
+				rc = commit_result(err, c, r);
+		} else if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
+			if (kind[j] == SENT_PREPARE)
+				c->own[slot[j]].ready = 0;
+			if (!rc && (!r || PQresultStatus(r) != PGRES_PIPELINE_ABORTED))
+				rc = result_error(err, c, r, txn, NULL);
+		}
+		if (!r) {
+			forget_own(c, 0); /* the connection is gone */
+			break;
+		}
+		PQclear(r);
+		while ((r = PQgetResult(c->pg)))
+			PQclear(r);
+	}
+	while ((r = PQgetResult(c->pg))) {
+		got_sync |= PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+		PQclear(r);
+		if (got_sync)
+			break;
+	}
+	if (!rc && !got_sync)
+		rc = result_error(err, c, NULL, txn, NULL);
+done:
+	PQexitPipelineMode(c->pg);
+	free(kind);
+	free(slot);
 	return rc;
 }
 
@@ -1080,6 +1229,7 @@ const st_driver st_driver_pg = {
 	.close = pg_close,
 	.exec_script = pg_exec_script,
 	.exec = pg_exec,
+	.exec_batch = pg_exec_batch,
 	.query_column = pg_query_column,
 	.begin = pg_begin,
 	.commit = pg_commit,

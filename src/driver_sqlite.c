@@ -20,6 +20,11 @@ struct st_conn {
 	long stmt_timeout_ms; /* statement_timeout, 0 when none */
 	double deadline;      /* when the running statement times out, 0 when none */
 	int timed_out;
+	/* strata's own statements, prepared once (exec_batch): the text and its statement */
+	struct {
+		char *sql;
+		sqlite3_stmt *st;
+	} own[8];
 };
 
 /* The progress handler enforces statement_timeout: SQLite then stops the statement as if
@@ -127,8 +132,14 @@ static int sq_connect(st_err *err, st_conn **out, const st_url *url, const st_co
 
 static void sq_close(st_conn *c)
 {
+	size_t i;
+
 	if (!c)
 		return;
+	for (i = 0; i < sizeof(c->own) / sizeof(c->own[0]); i++) {
+		sqlite3_finalize(c->own[i].st);
+		free(c->own[i].sql);
+	}
 	if (c->owned)
 		sqlite3_close_v2(c->db);
 	else if (c->stmt_timeout_ms)
@@ -300,6 +311,59 @@ static int sq_exec(st_err *err, st_conn *c, const char *sql)
 	return 0;
 }
 
+static int sq_commit(st_err *err, st_conn *c);
+
+/* The prepared statement for one of strata's own statements: kept from an earlier call with the
+ * same text, or prepared now (and kept while there is room; *temp when it must be finalized). */
+static int own_stmt(st_conn *c, const char *sql, sqlite3_stmt **st, int *temp)
+{
+	size_t i, n = sizeof(c->own) / sizeof(c->own[0]);
+	int rc;
+
+	*temp = 0;
+	for (i = 0; i < n && c->own[i].sql; i++)
+		if (strcmp(c->own[i].sql, sql) == 0) {
+			*st = c->own[i].st;
+			return SQLITE_OK;
+		}
+	rc = sqlite3_prepare_v3(c->db, sql, -1, i < n ? SQLITE_PREPARE_PERSISTENT : 0, st, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	if (i < n && (c->own[i].sql = strdup(sql)))
+		c->own[i].st = *st;
+	else
+		*temp = 1;
+	return SQLITE_OK;
+}
+
+static int sq_exec_batch(st_err *err, st_conn *c, const st_stmt *v, size_t n, int commit)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int k, temp = 0, rc = SQLITE_OK, failed = 0;
+
+	for (i = 0; i < n && !failed; i++) {
+		if ((rc = own_stmt(c, v[i].sql, &st, &temp)) != SQLITE_OK)
+			return db_error(err, c, rc, NULL);
+		for (k = 0; k < v[i].n && rc == SQLITE_OK; k++)
+			rc = v[i].params[k] ? sqlite3_bind_text(st, k + 1, v[i].params[k], -1,
+								SQLITE_STATIC)
+					    : sqlite3_bind_null(st, k + 1);
+		if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_DONE)
+			rc = SQLITE_OK;
+		/* The message before reset and finalize can touch it. */
+		if (rc != SQLITE_OK)
+			failed = db_error(err, c, rc, NULL);
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		if (temp)
+			sqlite3_finalize(st);
+	}
+	if (failed)
+		return failed;
+	return commit ? sq_commit(err, c) : 0;
+}
+
 static int sq_query(st_err *err, st_conn *c, const char *sql, int ncols, st_strvec *out)
 {
 	sqlite3_stmt *st = NULL;
@@ -463,6 +527,7 @@ const st_driver st_driver_sqlite = {
 	.close = sq_close,
 	.exec_script = sq_exec_script,
 	.exec = sq_exec,
+	.exec_batch = sq_exec_batch,
 	.query_column = sq_query_column,
 	.begin = sq_begin,
 	.commit = sq_commit,

@@ -28,25 +28,31 @@ int st_pg_load(st_err *err);
 	X(PQconninfo) \
 	X(PQconninfoFree) \
 	X(PQconninfoParse) \
+	X(PQenterPipelineMode) \
 	X(PQerrorMessage) \
 	X(PQexec) \
 	X(PQexecParams) \
+	X(PQexitPipelineMode) \
 	X(PQfinish) \
 	X(PQfreeCancel) \
 	X(PQfreemem) \
 	X(PQgetCancel) \
 	X(PQgetCopyData) \
-	X(PQgetResult) \
 	X(PQgetisnull) \
+	X(PQgetResult) \
 	X(PQgetvalue) \
 	X(PQmblen) \
 	X(PQnfields) \
 	X(PQntuples) \
+	X(PQpipelineSync) \
 	X(PQputCopyEnd) \
 	X(PQresultErrorField) \
 	X(PQresultErrorMessage) \
 	X(PQresultStatus) \
+	X(PQsendPrepare) \
 	X(PQsendQuery) \
+	X(PQsendQueryParams) \
+	X(PQsendQueryPrepared) \
 	X(PQserverVersion) \
 	X(PQsetClientEncoding) \
 	X(PQsetNoticeReceiver) \
@@ -76,25 +82,31 @@ ST_PGQ_FUNCS(ST_PG_DL_DECLARE)
 #define PQconninfo (*st_dl_PQconninfo)
 #define PQconninfoFree (*st_dl_PQconninfoFree)
 #define PQconninfoParse (*st_dl_PQconninfoParse)
+#define PQenterPipelineMode (*st_dl_PQenterPipelineMode)
 #define PQerrorMessage (*st_dl_PQerrorMessage)
 #define PQexec (*st_dl_PQexec)
 #define PQexecParams (*st_dl_PQexecParams)
+#define PQexitPipelineMode (*st_dl_PQexitPipelineMode)
 #define PQfinish (*st_dl_PQfinish)
 #define PQfreeCancel (*st_dl_PQfreeCancel)
 #define PQfreemem (*st_dl_PQfreemem)
 #define PQgetCancel (*st_dl_PQgetCancel)
 #define PQgetCopyData (*st_dl_PQgetCopyData)
-#define PQgetResult (*st_dl_PQgetResult)
 #define PQgetisnull (*st_dl_PQgetisnull)
+#define PQgetResult (*st_dl_PQgetResult)
 #define PQgetvalue (*st_dl_PQgetvalue)
 #define PQmblen (*st_dl_PQmblen)
 #define PQnfields (*st_dl_PQnfields)
 #define PQntuples (*st_dl_PQntuples)
+#define PQpipelineSync (*st_dl_PQpipelineSync)
 #define PQputCopyEnd (*st_dl_PQputCopyEnd)
 #define PQresultErrorField (*st_dl_PQresultErrorField)
 #define PQresultErrorMessage (*st_dl_PQresultErrorMessage)
 #define PQresultStatus (*st_dl_PQresultStatus)
+#define PQsendPrepare (*st_dl_PQsendPrepare)
 #define PQsendQuery (*st_dl_PQsendQuery)
+#define PQsendQueryParams (*st_dl_PQsendQueryParams)
+#define PQsendQueryPrepared (*st_dl_PQsendQueryPrepared)
 #define PQserverVersion (*st_dl_PQserverVersion)
 #define PQsetClientEncoding (*st_dl_PQsetClientEncoding)
 #define PQsetNoticeReceiver (*st_dl_PQsetNoticeReceiver)

@@ -271,42 +271,93 @@ static const char *applied_by(void)
 	return who;
 }
 
-int st_write_history(strata *s, const st_rev *r, const char *id, const char *direction, double ms,
-		     const char *note)
+/* ---- strata's own writes, sent in one batch ------------------------------------------------- */
+
+/* A copy of str that lives as long as o's statements (NULL stays NULL). */
+static const char *own_keep(st_own *o, const char *str)
+{
+	if (!str)
+		return NULL;
+	if (st_strvec_push(&o->keep, str)) {
+		o->oom = 1;
+		return NULL;
+	}
+	return o->keep.v[o->keep.n - 1];
+}
+
+/* Add a statement: sql (its text is taken as is from b, which is freed) and its n values. */
+static void own_add(st_own *o, st_buf *b, int n, const char *const *values)
+{
+	st_stmt *st;
+	int k;
+
+	if (o->n == o->cap && !st_buf_oom(b)) {
+		size_t cap = o->cap ? 2 * o->cap : 4;
+		st_stmt *v = realloc(o->v, cap * sizeof(*v));
+		if (v)
+			o->v = v, o->cap = cap;
+	}
+	if (st_buf_oom(b) || o->n == o->cap) {
+		o->oom = 1;
+		st_buf_free(b);
+		return;
+	}
+	st = &o->v[o->n++];
+	st->sql = own_keep(o, st_buf_str(b));
+	st->n = n;
+	for (k = 0; k < n; k++)
+		st->params[k] = own_keep(o, values[k]);
+	st_buf_free(b);
+}
+
+void st_own_free(st_own *o)
+{
+	free(o->v);
+	st_strvec_free(&o->keep);
+	memset(o, 0, sizeof(*o));
+}
+
+int st_own_send(strata *s, st_own *o, int commit)
+{
+	int rc;
+
+	if (o->oom)
+		rc = st_err_oom(&s->err);
+	else if (!o->n && commit)
+		rc = s->conn_drv->commit(&s->err, s->conn);
+	else
+		rc = o->n ? s->conn_drv->exec_batch(&s->err, s->conn, o->v, o->n, commit) : 0;
+	st_own_free(o);
+	return rc;
+}
+
+int st_write_history(strata *s, st_own *o, const st_rev *r, const char *id,
+		     const char *direction, double ms, const char *note)
 {
 	st_buf b = ST_BUF_INIT;
-	char sum[65], when[32];
+	char sum[65], when[32], took[24];
+	const char *v[8];
 
 	if (r && st_rev_load_body(s, r))
 		return s->err.code;
 	if (r && st_sha256_hex(r->text, r->text_len, sum))
 		return st_fail(s, STRATA_ERROR, "cannot compute the checksum of %s", r->path);
 	st_now_iso(when);
+	snprintf(took, sizeof(took), "%ld", (long)(ms + 0.5));
 	st_buf_puts(&b, "INSERT INTO ");
 	st_put_table(s, &b, 1);
 	st_buf_puts(&b, " (revision, direction, checksum, applied_at, duration_ms, applied_by, "
-			"strata_version, note) VALUES (");
-	st_buf_put_literal(&b, r ? r->id : id);
-	st_buf_puts(&b, ", ");
-	st_buf_put_literal(&b, direction);
-	st_buf_puts(&b, ", ");
-	if (r)
-		st_buf_put_literal(&b, sum);
-	else
-		st_buf_puts(&b, "NULL");
-	st_buf_puts(&b, ", ");
-	st_buf_put_literal(&b, when);
-	st_buf_printf(&b, ", %ld, ", (long)(ms + 0.5));
-	st_buf_put_literal(&b, applied_by());
-	st_buf_puts(&b, ", ");
-	st_buf_put_literal(&b, STRATA_VERSION);
-	st_buf_puts(&b, ", ");
-	if (note)
-		st_buf_put_literal(&b, note);
-	else
-		st_buf_puts(&b, "NULL");
-	st_buf_puts(&b, ")");
-	return st_exec_buf(s, &b);
+			"strata_version, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+	v[0] = r ? r->id : id;
+	v[1] = direction;
+	v[2] = r ? sum : NULL;
+	v[3] = when;
+	v[4] = took;
+	v[5] = applied_by();
+	v[6] = STRATA_VERSION;
+	v[7] = note;
+	own_add(o, &b, 8, v);
+	return o->oom ? st_err_oom(&s->err) : 0;
 }
 
 static int row_index(strata *s, const char *id)
@@ -319,17 +370,17 @@ static int row_index(strata *s, const char *id)
 	return -1;
 }
 
-static int row_delete(strata *s, const char *id)
+static int row_delete(strata *s, st_own *o, const char *id)
 {
 	st_buf b = ST_BUF_INIT;
-	int i = row_index(s, id), rc;
+	int i = row_index(s, id);
 
 	st_buf_puts(&b, "DELETE FROM ");
 	st_put_table(s, &b, 0);
-	st_buf_puts(&b, " WHERE version_num = ");
-	st_buf_put_literal(&b, id);
-	if ((rc = st_exec_buf(s, &b)))
-		return rc;
+	st_buf_puts(&b, " WHERE version_num = $1");
+	own_add(o, &b, 1, &id);
+	if (o->oom)
+		return st_err_oom(&s->err);
 	if (i >= 0) {
 		free(s->rows.v[i]);
 		s->rows.v[i] = s->rows.v[--s->rows.n];
@@ -337,18 +388,16 @@ static int row_delete(strata *s, const char *id)
 	return 0;
 }
 
-static int row_insert(strata *s, const char *id)
+static int row_insert(strata *s, st_own *o, const char *id)
 {
 	st_buf b = ST_BUF_INIT;
-	int rc;
 
 	st_buf_puts(&b, "INSERT INTO ");
 	st_put_table(s, &b, 0);
-	st_buf_puts(&b, " (version_num) VALUES (");
-	st_buf_put_literal(&b, id);
-	st_buf_puts(&b, ")");
-	if ((rc = st_exec_buf(s, &b)))
-		return rc;
+	st_buf_puts(&b, " (version_num) VALUES ($1)");
+	own_add(o, &b, 1, &id);
+	if (o->oom)
+		return st_err_oom(&s->err);
 	return st_strvec_push(&s->rows, id) ? st_err_oom(&s->err) : 0;
 }
 
@@ -369,7 +418,7 @@ static int is_top(strata *s, const st_rev *r)
 }
 
 /* The version-table statements for one step, keeping the rows the maximal applied set. */
-static int update_versions(strata *s, st_rev *r, strata_direction dir)
+static int update_versions(strata *s, st_own *o, st_rev *r, strata_direction dir)
 {
 	size_t j, n = r->n_down_ids + r->n_depends_ids;
 	int rc;
@@ -377,18 +426,18 @@ static int update_versions(strata *s, st_rev *r, strata_direction dir)
 	if (dir == STRATA_UP) {
 		for (j = 0; j < n; j++) {
 			st_rev *p = j < r->n_down_ids ? r->parents[j] : r->deps[j - r->n_down_ids];
-			if (row_index(s, p->id) >= 0 && (rc = row_delete(s, p->id)))
+			if (row_index(s, p->id) >= 0 && (rc = row_delete(s, o, p->id)))
 				return rc;
 		}
 		s->applied[r->idx] = 1;
-		return row_insert(s, r->id);
+		return row_insert(s, o, r->id);
 	}
-	if ((rc = row_delete(s, r->id)))
+	if ((rc = row_delete(s, o, r->id)))
 		return rc;
 	s->applied[r->idx] = 0;
 	for (j = 0; j < n; j++) {
 		st_rev *p = j < r->n_down_ids ? r->parents[j] : r->deps[j - r->n_down_ids];
-		if (is_top(s, p) && row_index(s, p->id) < 0 && (rc = row_insert(s, p->id)))
+		if (is_top(s, p) && row_index(s, p->id) < 0 && (rc = row_insert(s, o, p->id)))
 			return rc;
 	}
 	return 0;
@@ -471,6 +520,7 @@ int st_run_step(strata *s, const st_step *st, size_t index, size_t total)
 	const st_section *sec = st->dir == STRATA_UP ? &r->up : &r->down;
 	int txn, same, rc;
 	st_srcpos pos;
+	st_own own = { 0 };
 	double t0 = st_now_ms();
 	const char *verb = st->dir == STRATA_UP ? "upgrade" : "downgrade";
 
@@ -508,8 +558,10 @@ int st_run_step(strata *s, const st_step *st, size_t index, size_t total)
 			char note[512];
 			snprintf(note, sizeof(note), "%s:%d: %s", s->err.file ? s->err.file : r->path,
 				 s->err.line, s->err.message ? s->err.message : "failed");
-			if (!(d->caps & ST_CAP_OFFLINE))
-				st_write_history(s, r, NULL, "failed", st_now_ms() - t0, note);
+			if (!(d->caps & ST_CAP_OFFLINE) &&
+			    st_write_history(s, &own, r, NULL, "failed", st_now_ms() - t0, note) == 0)
+				st_own_send(s, &own, 0);
+			st_own_free(&own);
 			st_err_hint(&s->err, "this section runs without a transaction "
 					     "(transaction:false): the statements before the failing one "
 					     "stay applied, and `strata log` records the failure; make the "
@@ -527,22 +579,24 @@ int st_run_step(strata *s, const st_step *st, size_t index, size_t total)
 			     verb, r->id);
 		goto fail;
 	}
-	if (rc || (rc = update_versions(s, r, st->dir)) ||
-	    (rc = st_write_history(s, r, NULL, st->dir == STRATA_UP ? "up" : "down",
-				       st_now_ms() - t0, NULL)))
+	if (rc || (rc = update_versions(s, &own, r, st->dir)) ||
+	    (rc = st_write_history(s, &own, r, NULL, st->dir == STRATA_UP ? "up" : "down",
+				   st_now_ms() - t0, NULL)))
 		goto fail;
 	if (s->interrupted) {
 		rc = st_fail(s, STRATA_EINTR, "interrupted during %s %s; it was rolled back", verb,
 			     r->id);
 		goto fail;
 	}
-	if (!s->outer_txn && (rc = d->commit(&s->err, s->conn)))
-		goto fail_state;
+	/* The version and history rows and the COMMIT: one batch (one round trip). */
+	if ((rc = st_own_send(s, &own, !s->outer_txn)))
+		goto fail;
 	emit_event(s, STRATA_EVENT_STEP_END, st, index, total, st_now_ms() - t0);
 	return 0;
 fail:
+	st_own_free(&own);
+	/* Also after a failed COMMIT: a driver's rollback does nothing when none is open. */
 	d->rollback(NULL, s->conn);
-fail_state:
 	/* The in-memory state may be ahead of the database now: read it again next time. */
 	s->state_valid = 0;
 	if (!s->err.file)
@@ -784,6 +838,7 @@ STRATA_API int strata_stamp(strata *s, const char *expr, int purge)
 	st_target t;
 	uint8_t *want = NULL;
 	st_strvec old = { 0 };
+	st_own own = { 0 };
 	size_t i;
 	int rc, locked = 0;
 
@@ -890,28 +945,30 @@ STRATA_API int strata_stamp(strata *s, const char *expr, int purge)
 		st_rev *r = st_graph_get(&s->graph, old.v[i]);
 		if (r && is_top(s, r))
 			continue;
-		if ((rc = row_delete(s, old.v[i])))
+		if ((rc = row_delete(s, &own, old.v[i])))
 			goto rollback;
 		if ((!r || !s->applied[r->idx]) &&
-		    (rc = st_write_history(s, r, old.v[i], "unstamp", 0, NULL)))
+		    (rc = st_write_history(s, &own, r, old.v[i], "unstamp", 0, NULL)))
 			goto rollback;
 	}
 	for (i = 0; i < s->graph.n; i++) {
 		st_rev *r = s->graph.revs[i];
 		if (is_top(s, r) && row_index(s, r->id) < 0) {
-			if ((rc = row_insert(s, r->id)) ||
-			    (rc = st_write_history(s, r, NULL, "stamp", 0, NULL)))
+			if ((rc = row_insert(s, &own, r->id)) ||
+			    (rc = st_write_history(s, &own, r, NULL, "stamp", 0, NULL)))
 				goto rollback;
 		}
 	}
-	rc = s->conn_drv->commit(&s->err, s->conn);
+	rc = st_own_send(s, &own, 1);
 	if (rc)
 		goto rollback;
 	goto out;
 rollback:
+	st_own_free(&own);
 	s->conn_drv->rollback(NULL, s->conn);
 	s->state_valid = 0;
 out:
+	st_own_free(&own);
 	if (locked)
 		st_lock_run(s, 0);
 	if (rc)

@@ -102,9 +102,20 @@ void st_put_table(strata *s, st_buf *b, int history);
 char *st_history_table_name(strata *s);
 int st_exec_buf(strata *s, st_buf *b); /* runs and frees b */
 int st_ensure_tables(strata *s);
-/* A history row for r (or, when r is NULL, for the id alone, without checksum). */
-int st_write_history(strata *s, const st_rev *r, const char *id, const char *direction,
-		     double ms, const char *note);
+/* strata's own writes (version rows, history rows), gathered and then sent in one batch
+ * (st_driver.exec_batch: one round trip on PostgreSQL, prepared statements on both). */
+typedef struct st_own {
+	st_stmt *v;
+	size_t n, cap;
+	st_strvec keep; /* the texts and values the statements point into */
+	int oom;
+} st_own;
+/* Send the gathered statements, then COMMIT when commit is set; empties o either way. */
+int st_own_send(strata *s, st_own *o, int commit);
+void st_own_free(st_own *o);
+/* Add a history row for r (or, when r is NULL, for the id alone, without checksum) to o. */
+int st_write_history(strata *s, st_own *o, const st_rev *r, const char *id,
+		     const char *direction, double ms, const char *note);
 int st_db_absent(strata *s);
 int st_lock_run(strata *s, int take);
 #define ST_REPLAN 1 /* st_run_step: the version table changed under us; plan again */

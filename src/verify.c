@@ -43,8 +43,10 @@ static int history_exists(strata *s, int *exists)
 }
 
 /* One record per revision from the history: the direction of its latest row, and the checksum
- * of its latest up, stamp or accept.  The database does the grouping, so the cost stays small
- * however long the history grows (the strings live in cells). */
+ * of its latest up, stamp or accept.  The database does the grouping in one pass and then looks
+ * both rows up by primary key, so the cost grows as n log n with the history (joining two
+ * grouped subqueries on the revision text made SQLite compare every pair: 113 ms at 1000
+ * revisions).  The strings live in cells. */
 static int read_records(strata *s, st_strvec *cells, record **recs, size_t *n)
 {
 	st_buf b = ST_BUF_INIT, h = ST_BUF_INIT;
@@ -58,13 +60,12 @@ static int read_records(strata *s, st_strvec *cells, record **recs, size_t *n)
 		return rc;
 	st_put_table(s, &h, 1);
 	st_buf_printf(&b,
-		      "SELECT l.revision, l.direction, c.checksum, c.applied_at FROM "
-		      "(SELECT revision, direction FROM %s WHERE id IN "
-		      "(SELECT max(id) FROM %s GROUP BY revision)) l LEFT JOIN "
-		      "(SELECT revision, checksum, applied_at FROM %s WHERE id IN "
-		      "(SELECT max(id) FROM %s WHERE direction IN ('up', 'stamp', 'accept') "
-		      "AND checksum IS NOT NULL GROUP BY revision)) c ON c.revision = l.revision",
-		      st_buf_str(&h), st_buf_str(&h), st_buf_str(&h), st_buf_str(&h));
+		      "SELECT g.revision, l.direction, c.checksum, c.applied_at FROM "
+		      "(SELECT revision, max(id) AS last_id, max(CASE WHEN direction IN "
+		      "('up', 'stamp', 'accept') AND checksum IS NOT NULL THEN id END) AS sum_id "
+		      "FROM %s GROUP BY revision) g JOIN %s l ON l.id = g.last_id "
+		      "LEFT JOIN %s c ON c.id = g.sum_id",
+		      st_buf_str(&h), st_buf_str(&h), st_buf_str(&h));
 	st_buf_free(&h);
 	if (st_buf_oom(&b))
 		return st_err_oom(&s->err);
@@ -215,6 +216,7 @@ STRATA_API int strata_accept(strata *s, const char *target)
 {
 	strata_driftlist *l = NULL;
 	st_target t;
+	st_own own = { 0 };
 	size_t i, j, accepted = 0;
 	int rc, locked = 0;
 
@@ -243,7 +245,7 @@ STRATA_API int strata_accept(strata *s, const char *target)
 			wanted |= t.revs[j] == r;
 		if (!r || !wanted)
 			continue;
-		if ((rc = st_write_history(s, r, NULL, "accept", 0, NULL))) {
+		if ((rc = st_write_history(s, &own, r, NULL, "accept", 0, NULL))) {
 			s->conn_drv->rollback(NULL, s->conn);
 			goto out;
 		}
@@ -256,11 +258,13 @@ STRATA_API int strata_accept(strata *s, const char *target)
 			     target);
 		goto out;
 	}
-	rc = s->conn_drv->commit(&s->err, s->conn);
-	if (!rc)
+	if ((rc = st_own_send(s, &own, 1)))
+		s->conn_drv->rollback(NULL, s->conn);
+	else
 		st_log(s, STRATA_LOG_INFO, "accepted %zu changed script%s", accepted,
 		       accepted == 1 ? "" : "s");
 out:
+	st_own_free(&own);
 	if (locked)
 		st_lock_run(s, 0);
 	strata_driftlist_free(l);
