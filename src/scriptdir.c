@@ -8,6 +8,8 @@
  * See docs/internals/performance.md. */
 #include "strata_int.h"
 
+#include "hcache.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -161,7 +163,8 @@ int st_load_scripts(strata *s, const strata_embedded_script *emb, size_t n_emb)
 	const char **names = NULL;
 	char *block = NULL, *prefix = NULL, *path = NULL;
 	scratch sc = { NULL, 0 };
-	size_t i, n = 0, plen = 0;
+	size_t i, n = 0, plen = 0, hits = 0;
+	st_hcache *hc = NULL;
 	DIR *d = NULL;
 	int rc = 0;
 
@@ -203,6 +206,8 @@ int st_load_scripts(strata *s, const strata_embedded_script *emb, size_t n_emb)
 	if (emb) {
 		rc = load_embedded(s, emb, n, revs);
 	} else {
+		hc = st_hcache_open(s->versions_dir, n);
+		st_hcache_stat(hc, dirfd(d), names);
 		for (i = 0; i < n && !rc; i++) {
 			size_t len, nl = strlen(names[i]);
 			st_rev *r;
@@ -215,17 +220,30 @@ int st_load_scripts(strata *s, const strata_embedded_script *emb, size_t n_emb)
 				path = p;
 			}
 			memcpy(path + plen, names[i], nl + 1);
-			if ((rc = read_whole(&s->err, dirfd(d), names[i], path, &sc, &len)))
-				break;
 			if (!(r = st_arena_alloc(&s->graph.arena, sizeof(*r)))) {
 				rc = st_err_oom(&s->err);
 				break;
 			}
+			revs[i] = r;
+			/* The header cache: one stat instead of open, read and parse. */
+			if (st_hcache_get(hc, &s->graph.arena, i, names[i], path, r)) {
+				rc = check_name(s, r, path, names[i]);
+				hits++;
+				continue;
+			}
+			if ((rc = read_whole(&s->err, dirfd(d), names[i], path, &sc, &len)))
+				break;
 			if (!(rc = st_script_parse_header(&s->err, &s->graph.arena, r, path, sc.data,
 							  len)))
 				rc = check_name(s, r, path, names[i]);
-			revs[i] = r;
+			if (!rc)
+				st_hcache_put(hc, i);
 		}
+		st_hcache_close(hc, !rc, revs, names);
+		if (!rc)
+			st_log(s, STRATA_LOG_DEBUG, "%zu revision file%s: %zu read, %zu from the header "
+						    "cache%s",
+			       n, n == 1 ? "" : "s", n - hits, hits, hc ? "" : " (off)");
 	}
 	/* The names are in the arena now (the paths): freed before the graph is built. */
 	free(names);

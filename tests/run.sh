@@ -59,8 +59,12 @@ done
 
 # A PostgreSQL cluster of our own, stopped on every way out.
 pgdir=""
+# strata's header cache (src/hcache.h) goes under XDG_CACHE_HOME: one of the run's own.
+cachedir=$(mktemp -d /tmp/strata-cache.XXXXXX)
+export XDG_CACHE_HOME="$cachedir"
 cleanup() {
   if [ -n "$pgdir" ]; then "$here/pg-cluster.sh" stop "$pgdir" >/dev/null 2>&1; rm -rf "$pgdir"; fi
+  rm -rf "$cachedir"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
