@@ -589,8 +589,10 @@ int st_run_step(strata *s, const st_step *st, size_t index, size_t total)
 		goto fail;
 	}
 	/* The version and history rows and the COMMIT: one batch (one round trip). */
-	if ((rc = st_own_send(s, &own, !s->outer_txn)))
+	if ((rc = st_own_send(s, &own, !s->outer_txn))) {
+		st_err_prefix(&s->err, "%s %s could not be recorded: ", verb, r->id);
 		goto fail;
+	}
 	emit_event(s, STRATA_EVENT_STEP_END, st, index, total, st_now_ms() - t0);
 	return 0;
 fail:
