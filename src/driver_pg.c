@@ -1011,7 +1011,7 @@ static int pg_check_script(st_err *err, const char *sql, size_t len, const st_sr
 
 	if (!transactional)
 		return 0;
-	if (st_pg_load(err))
+	if (st_pgq_load(err))
 		return STRATA_ECONFIG;
 	if (st_pg_split(sql, len, &starts, &lens, &n, &msg)) {
 		/* Not splittable (an unterminated quote): the server will say so when it runs. */

@@ -3,8 +3,9 @@
  * dependencies: libssl, GSSAPI, LDAP, ...) at every start; see docs/internals/performance.md.
  *
  * Include this instead of <libpq-fe.h> and <pg_query.h>: each function used is then a call
- * through a pointer looked up with dlsym.  Call st_pg_load() before the first call (the
- * PostgreSQL driver does in connect and check_script, pg_split.c in each of its functions). */
+ * through a pointer looked up with dlsym.  Call st_pg_load() before the first libpq call (the
+ * PostgreSQL driver does in connect) and st_pgq_load() before the first libpg_query call
+ * (check_script, and pg_split.c in each of its functions). */
 #ifndef STRATA_PG_DL_H
 #define STRATA_PG_DL_H
 
@@ -13,10 +14,11 @@
 #include <libpq-fe.h>
 #include <pg_query.h>
 
-/* 0 when both libraries are loaded (the first call loads them; later calls are cheap and
- * thread-safe), else STRATA_ECONFIG with err (when not NULL) naming the library that is
- * missing and the Debian package that has it. */
+/* 0 when libpq (st_pg_load) or libpg_query (st_pgq_load) is loaded (the first call loads it;
+ * later calls are cheap and thread-safe), else STRATA_ECONFIG with err (when not NULL) naming
+ * the library that is missing and the Debian package that has it. */
 int st_pg_load(st_err *err);
+int st_pgq_load(st_err *err);
 
 #define ST_PQ_FUNCS(X) \
 	X(PQcancel) \

@@ -120,7 +120,7 @@ int st_pg_split_at(const char *sql, size_t len, size_t **starts, size_t **lens, 
 	size_t prev_end = 0;
 	st_err e = { 0 };
 
-	if (st_pg_load(&e)) {
+	if (st_pgq_load(&e)) {
 		*starts = *lens = NULL;
 		*n = 0;
 		*errmsg = e.message ? strdup(e.message) : NULL;
@@ -306,7 +306,7 @@ int st_pg_classify(const char *stmt)
 	const char *p, *end;
 	int flags = 0;
 
-	if (st_pg_load(NULL))
+	if (st_pgq_load(NULL))
 		return 0;
 	r = pg_query_parse(stmt);
 
