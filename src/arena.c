@@ -1,6 +1,8 @@
 /* arena.c - bump allocator; see arena.h. */
 #include "arena.h"
 
+#include "util.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +25,7 @@ static void *take(st_arena *a, size_t n, size_t align)
 		c = malloc(sizeof(*c) + size);
 		if (!c)
 			return NULL;
+		st_prefault(c, sizeof(*c) + size);
 		c->size = size;
 		off = 0;
 		/* A big allocation goes into its own chunk behind the current one, so the

@@ -254,6 +254,7 @@ st_hcache *st_hcache_open(const char *dir, size_t n)
 		goto fail;
 	h->path = b.data;
 	h->n = n;
+	st_prefault(h->ids, (n ? n : 1) * sizeof(*h->ids));
 	{
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);

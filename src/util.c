@@ -4,9 +4,11 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -110,6 +112,23 @@ int st_write_file_atomic(st_err *err, const char *path, const char *data, size_t
 	unlink(tmp);
 	free(tmp);
 	return st_err_set(err, STRATA_EIO, "cannot write %s: %s", path, strerror(e));
+}
+
+void st_prefault(void *p, size_t n)
+{
+#ifdef MADV_POPULATE_WRITE
+	static long page;
+	uintptr_t start, end;
+
+	if (!page && (page = sysconf(_SC_PAGESIZE)) <= 0)
+		page = 4096;
+	start = ((uintptr_t)p + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
+	end = ((uintptr_t)p + n) & ~((uintptr_t)page - 1);
+	if (end > start)
+		madvise((void *)start, end - start, MADV_POPULATE_WRITE);
+#else
+	(void)p, (void)n;
+#endif
 }
 
 int st_path_exists(const char *path)

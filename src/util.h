@@ -14,6 +14,9 @@ int st_read_file(st_err *err, const char *path, char **out, size_t *len);
 int st_write_new_file(st_err *err, const char *path, const char *data, size_t len);
 /* Replace path atomically (write a temporary file beside it, then rename). */
 int st_write_file_atomic(st_err *err, const char *path, const char *data, size_t len);
+/* Fault in the whole pages of a fresh allocation with one call instead of a page fault per
+ * page on first touch (a fault is dear under a hypervisor).  Best effort; nothing else. */
+void st_prefault(void *p, size_t n);
 int st_path_exists(const char *path);
 int st_is_dir(const char *path);
 /* mkdir -p with mode 0755. */
