@@ -518,7 +518,7 @@ int st_run_step(strata *s, const st_step *st, size_t index, size_t total)
 	const st_driver *d = s->conn_drv;
 	st_rev *r = st->rev;
 	const st_section *sec = st->dir == STRATA_UP ? &r->up : &r->down;
-	int txn, same, rc;
+	int txn, same = 1, rc;
 	st_srcpos pos;
 	st_own own = { 0 };
 	double t0 = st_now_ms();
@@ -533,8 +533,9 @@ int st_run_step(strata *s, const st_step *st, size_t index, size_t total)
 		offline_comment(s, st);
 	if (txn && !s->outer_txn && (rc = d->begin(&s->err, s->conn)))
 		return rc;
-	if ((rc = rows_unchanged(s, &same)))
+	if (!s->run_locked && !s->outer_checked && (rc = rows_unchanged(s, &same)))
 		goto fail;
+	s->outer_checked = s->outer_txn;
 	if (!same) {
 		if (txn)
 			d->rollback(NULL, s->conn);
@@ -572,7 +573,7 @@ int st_run_step(strata *s, const st_step *st, size_t index, size_t total)
 	}
 	if (!txn && (rc = d->begin(&s->err, s->conn)))
 		goto fail;
-	if (!txn && (rc = rows_unchanged(s, &same)) == 0 && !same) {
+	if (!txn && !s->run_locked && (rc = rows_unchanged(s, &same)) == 0 && !same) {
 		rc = st_fail(s, STRATA_EDB,
 			     "another runner changed the version table while %s %s ran outside a "
 			     "transaction",
@@ -735,6 +736,7 @@ static int migrate(strata *s, const char *expr, planner plan_fn, strata_directio
 		if ((rc = st_lock_run(s, 1)))
 			goto out;
 		locked = 1;
+		s->run_locked = (s->conn_drv->caps & ST_CAP_ADVISORY_LOCK) != 0;
 		s->state_valid = 0;
 	}
 	for (;;) {
@@ -770,6 +772,7 @@ static int migrate(strata *s, const char *expr, planner plan_fn, strata_directio
 			if ((rc = s->conn_drv->begin(&s->err, s->conn)))
 				goto out;
 			s->outer_txn = 1;
+			s->outer_checked = 0;
 		}
 		for (i = 0; i < p->n; i++) {
 			if (s->interrupted) {
@@ -788,7 +791,7 @@ static int migrate(strata *s, const char *expr, planner plan_fn, strata_directio
 			done++;
 		}
 		if (s->outer_txn) {
-			s->outer_txn = 0;
+			s->outer_txn = s->outer_checked = 0;
 			if ((rc = s->conn_drv->commit(&s->err, s->conn)))
 				goto out;
 			st_log(s, STRATA_LOG_INFO, "committed %zu migration%s in one transaction", done,
@@ -808,6 +811,7 @@ static int migrate(strata *s, const char *expr, planner plan_fn, strata_directio
 		st_log(s, STRATA_LOG_INFO, "another runner applied migrations meanwhile; planning again");
 	}
 out:
+	s->run_locked = s->outer_checked = 0;
 	if (s->outer_txn) {
 		/* A failure inside the run's transaction: nothing of the run stays. */
 		s->outer_txn = 0;

@@ -56,6 +56,10 @@ struct strata {
 	int allow_changed;
 	int single_txn;       /* the whole run in one transaction */
 	int outer_txn;        /* that transaction is open: steps neither begin nor commit */
+	/* The version table cannot change under this run but by its own steps: it holds the
+	 * engine's session lock (PostgreSQL), or a step already checked the table inside the
+	 * run's one transaction (whose write lock it keeps).  Steps need not read it again. */
+	int run_locked, outer_checked;
 
 	volatile sig_atomic_t interrupted;
 };
