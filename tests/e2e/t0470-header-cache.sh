@@ -129,3 +129,33 @@ edit_in_place "$f" "PRIMARY KEY);" "PRIMARY KEY );"
 touch -d "$mtime" "$f"
 run_in "$p" verify
 expect_rc 3 "an applied file edited (mtime kept) is reported changed by verify"
+
+# Many files: from 2,048 on, a thread stats part of them (the last 60%).  The same answers,
+# and an edit there (in place, mtime kept) is seen like one among the first files.
+q=$T/many
+new_project "$q"
+n=2100
+prev=""
+for i in $(seq 1 $n); do
+  id=$(printf 'r%05d' "$i")
+  printf -- '-- revision: %s\n%s-- message: step %d\n\n-- migrate:up\nSELECT %d;\n-- migrate:down\nSELECT %d;\n' \
+    "$id" "${prev:+-- down_revision: $prev
+}" "$i" "$i" "$i" > "$q/migrations/versions/${id}_step.sql"
+  prev=$id
+done
+settle
+run_in "$q" -v history
+expect_err "$n revision files: $n read, 0 from the header cache" "$n files: the first run reads them all"
+run_in "$q" -v history
+expect_err "$n revision files: 0 read, $n from the header cache" "$n files: the second reads none"
+check "$n files: history from the cache is what the files say" test "$out" = "$(cd "$q" && STRATA_NO_CACHE=1 "$STRATA" -v history 2>/dev/null)"
+for i in 0005 2050; do
+  f=$q/migrations/versions/r0${i}_step.sql
+  mtime=$(stat -c %y "$f")
+  edit_in_place "$f" "message: step $((10#$i))" "message: STEP $((10#$i))"
+  touch -d "$mtime" "$f"
+done
+run_in "$q" -v history
+expect_err "2 read, $((n - 2)) from the header cache" "$n files: both edited files are read again (one stat'ed by the thread)"
+expect_out "STEP 5" "$n files: the edit among the first files is seen"
+expect_out "STEP 2050" "$n files: the edit among the last files is seen"
