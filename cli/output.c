@@ -292,14 +292,21 @@ static void tags(FILE *f, const strata_revision *r, int color)
 {
 	const char *b = strata_revision_branch_names(r);
 
-	if (*b)
-		fprintf(f, " (%s)", b);
-	if (strata_revision_is_head(r))
-		fprintf(f, " %s(head)%s", cli_c(color, C_GREEN), cli_c(color, C_RESET));
+	if (*b) {
+		fputs(" (", f);
+		fputs(b, f);
+		fputc(')', f);
+	}
+	if (strata_revision_is_head(r)) {
+		fputc(' ', f);
+		fputs(cli_c(color, C_GREEN), f);
+		fputs("(head)", f);
+		fputs(cli_c(color, C_RESET), f);
+	}
 	if (strata_revision_is_branch_point(r))
-		fprintf(f, " (branchpoint)");
+		fputs(" (branchpoint)", f);
 	if (strata_revision_is_merge(r))
-		fprintf(f, " (mergepoint)");
+		fputs(" (mergepoint)", f);
 }
 
 void cli_rev_line(FILE *f, const strata_revision *r, int show_parents, const char *extra)
@@ -307,23 +314,34 @@ void cli_rev_line(FILE *f, const strata_revision *r, int show_parents, const cha
 	int color = f == stdout ? cli_color_out : cli_color_err;
 	size_t i, np = strata_revision_parent_count(r);
 
+	/* fputs, not fprintf: `history` prints a line per revision, and formatting was a third
+	 * of its instructions at 10,000 revisions. */
 	if (show_parents) {
 		if (np == 0)
 			fputs("<base>", f);
 		if (np > 1)
 			fputc('(', f);
-		for (i = 0; i < np; i++)
-			fprintf(f, "%s%s", i ? ", " : "", strata_revision_id(strata_revision_parent(r, i)));
+		for (i = 0; i < np; i++) {
+			if (i)
+				fputs(", ", f);
+			fputs(strata_revision_id(strata_revision_parent(r, i)), f);
+		}
 		if (np > 1)
 			fputc(')', f);
 		fputs(" -> ", f);
 	}
-	fprintf(f, "%s%s%s", cli_c(color, C_YELLOW), strata_revision_id(r), cli_c(color, C_RESET));
+	fputs(cli_c(color, C_YELLOW), f);
+	fputs(strata_revision_id(r), f);
+	fputs(cli_c(color, C_RESET), f);
 	tags(f, r, color);
-	if (extra)
-		fprintf(f, " %s", extra);
-	if (*strata_revision_message(r))
-		fprintf(f, ", %s", strata_revision_message(r));
+	if (extra) {
+		fputc(' ', f);
+		fputs(extra, f);
+	}
+	if (*strata_revision_message(r)) {
+		fputs(", ", f);
+		fputs(strata_revision_message(r), f);
+	}
 	fputc('\n', f);
 }
 
