@@ -351,7 +351,7 @@ static int sq_exec_batch(st_err *err, st_conn *c, const st_stmt *v, size_t n, in
 					    : sqlite3_bind_null(st, k + 1);
 		if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_DONE)
 			rc = SQLITE_OK;
-		/* The message before reset and finalize can touch it. */
+		/* Take the message before reset and finalize can change it. */
 		if (rc != SQLITE_OK)
 			failed = db_error(err, c, rc, NULL);
 		sqlite3_reset(st);

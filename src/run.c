@@ -562,7 +562,6 @@ int st_run_step(strata *s, const st_step *st, size_t index, size_t total)
 			if (!(d->caps & ST_CAP_OFFLINE) &&
 			    st_write_history(s, &own, r, NULL, "failed", st_now_ms() - t0, note) == 0)
 				st_own_send(s, &own, 0);
-			st_own_free(&own);
 			st_err_hint(&s->err, "this section runs without a transaction "
 					     "(transaction:false): the statements before the failing one "
 					     "stay applied, and `strata log` records the failure; make the "
@@ -970,7 +969,6 @@ STRATA_API int strata_stamp(strata *s, const char *expr, int purge)
 		goto rollback;
 	goto out;
 rollback:
-	st_own_free(&own);
 	s->conn_drv->rollback(NULL, s->conn);
 	s->state_valid = 0;
 out:
